@@ -1,0 +1,3 @@
+module github.com/plainrtc/plainrtc
+
+go 1.26
