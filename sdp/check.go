@@ -1,0 +1,105 @@
+package sdp
+
+import "strings"
+
+// checkLine checks the fields of the lines whose structure the package
+// relies on, per the grammar of RFC 8866 §9.
+func checkLine(n int, l Line) error {
+	v := l.Value
+	switch l.Type {
+	case 'o':
+		// origin-field = "o=" username SP sess-id SP sess-version SP
+		//                nettype SP addrtype SP unicast-address
+		var f [6]string
+		if !splitExact(v, f[:]) {
+			return lineErr(n, l.String(), "o= needs 6 space-separated fields: username sess-id sess-version nettype addrtype address (RFC 8866 §5.2)")
+		}
+		if !isDigits(f[1]) || !isDigits(f[2]) {
+			return lineErr(n, l.String(), "o= sess-id and sess-version must be digits (RFC 8866 §5.2)")
+		}
+	case 's':
+		// session-name-field = "s=" text; text is 1*byte
+		if v == "" {
+			return lineErr(n, l.String(), "s= must not be empty; use s=- or s= (RFC 8866 §5.3)")
+		}
+	case 't':
+		// time-fields = "t=" start-time SP stop-time
+		a, b, ok := strings.Cut(v, " ")
+		if !ok || !isDigits(a) || !isDigits(b) {
+			return lineErr(n, l.String(), "t= needs <start-time> <stop-time>, both decimal (RFC 8866 §5.9)")
+		}
+	case 'c':
+		// connection-field = "c=" nettype SP addrtype SP connection-address
+		var f [3]string
+		if !splitExact(v, f[:]) {
+			return lineErr(n, l.String(), "c= needs <nettype> <addrtype> <connection-address> (RFC 8866 §5.7)")
+		}
+	case 'b':
+		// bandwidth-field = "b=" bwtype ":" bandwidth
+		t, bw, ok := strings.Cut(v, ":")
+		if !ok || !isToken(t) || !isDigits(bw) {
+			return lineErr(n, l.String(), "b= needs <bwtype>:<bandwidth> with a decimal bandwidth (RFC 8866 §5.8)")
+		}
+	case 'm':
+		if _, err := parseMediaLine(v); err != "" {
+			return lineErr(n, l.String(), err)
+		}
+	case 'a':
+		// attribute = attribute-name [":" attribute-value]
+		name, _, _ := strings.Cut(v, ":")
+		if !isToken(name) {
+			return lineErr(n, l.String(), "a= attribute name must be a non-empty token (RFC 8866 §5.13, §9)")
+		}
+	}
+	return nil
+}
+
+// splitExact splits v at single spaces into exactly len(f) non-empty fields.
+func splitExact(v string, f []string) bool {
+	for i := range f {
+		if i == len(f)-1 {
+			if v == "" || strings.IndexByte(v, ' ') >= 0 {
+				return false
+			}
+			f[i] = v
+			return true
+		}
+		j := strings.IndexByte(v, ' ')
+		if j <= 0 {
+			return false
+		}
+		f[i], v = v[:j], v[j+1:]
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isToken reports whether s is a token (RFC 8866 §9: 1*token-char, i.e.
+// visible ASCII except the separators " ( ) , / : ; < = > ? @ [ \ ] { }).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= 0x20 || c >= 0x7f {
+			return false
+		}
+		switch c {
+		case '"', '(', ')', ',', '/', ':', ';', '<', '=', '>', '?', '@', '[', '\\', ']', '{', '}':
+			return false
+		}
+	}
+	return true
+}
