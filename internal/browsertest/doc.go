@@ -1,0 +1,16 @@
+// Package browsertest launches real headless browsers (Chromium, Firefox ESR)
+// from Go tests and collects what their pages report back.
+//
+// The recipe is /work/shared/BROWSERS.md (copied into the repository's docs
+// by the lead): Chromium runs with fake media devices and loopback ICE
+// candidates; Firefox, which never gathers loopback candidates, runs inside a
+// network namespace the test creates itself (see [InNetns]).
+//
+// Pages talk back with fetch POSTs of JSON to a [Collector] mounted on the
+// test's HTTP server; no WebDriver is involved.
+//
+// Rules kept here: every browser gets a fresh profile directory and is killed
+// by its process id in t.Cleanup; tests skip with a clear message when a
+// browser is missing, unless PLAINRTC_REQUIRE_BROWSER=1 (CI), in which case
+// they fail.
+package browsertest
