@@ -83,4 +83,3 @@ func runPattern(name string) string {
 func indent(s string) string {
 	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
 }
-
