@@ -1,0 +1,129 @@
+package sdp
+
+import (
+	"iter"
+	"strings"
+)
+
+// RID is an a=rid value (RFC 8851 §10):
+// <rid-id> SP ("send" / "recv") [SP <rid-pt-param-list>].
+type RID struct {
+	ID        string
+	Direction string // "send" or "recv"
+	Params    string // "pt=97;max-width=1280", kept as written
+}
+
+// ParseRID parses an a=rid value.
+func ParseRID(v string) (RID, error) {
+	id, rest, _ := strings.Cut(v, " ")
+	dir, params, _ := strings.Cut(rest, " ")
+	if !isRIDID(id) {
+		return RID{}, errorString("sdp: a=rid id must be 1*(ALPHA / DIGIT / \"-\" / \"_\") (RFC 8851 §10)")
+	}
+	if dir != "send" && dir != "recv" {
+		return RID{}, errorString("sdp: a=rid direction must be send or recv (RFC 8851 §10)")
+	}
+	return RID{ID: id, Direction: dir, Params: params}, nil
+}
+
+func isRIDID(s string) bool {
+	if s == "" || len(s) > 255 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// RIDs yields m's a=rid lines that parse.
+func (m *Media) RIDs() iter.Seq[RID] {
+	return func(yield func(RID) bool) {
+		for _, l := range m.Lines {
+			if v, ok := l.attrValue("rid"); ok {
+				if r, err := ParseRID(v); err == nil && !yield(r) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Simulcast is an a=simulcast value (RFC 8853 §5.1):
+// "send" SP <alt-list> [SP "recv" SP <alt-list>], or recv first.
+// Send and Recv are the simulcast stream lists as written, e.g. "q;h;~f",
+// where ';' separates streams, ',' alternatives and '~' marks paused ones.
+type Simulcast struct {
+	Send string
+	Recv string
+}
+
+// ParseSimulcast parses an a=simulcast value.
+func ParseSimulcast(v string) (Simulcast, error) {
+	var s Simulcast
+	const rule = "sdp: a=simulcast needs (send|recv) <rid-list> [(recv|send) <rid-list>] (RFC 8853 §5.1)"
+	dir1, rest, ok := strings.Cut(v, " ")
+	if !ok {
+		return s, errorString(rule)
+	}
+	list1, rest, _ := strings.Cut(rest, " ")
+	dir2, list2, two := strings.Cut(rest, " ")
+	if list1 == "" || (rest != "" && !two) || (two && (list2 == "" || strings.IndexByte(list2, ' ') >= 0)) {
+		return s, errorString(rule)
+	}
+	set := func(dir, list string) bool {
+		switch {
+		case dir == "send" && s.Send == "":
+			s.Send = list
+		case dir == "recv" && s.Recv == "":
+			s.Recv = list
+		default:
+			return false
+		}
+		return true
+	}
+	if !set(dir1, list1) || (two && !set(dir2, list2)) {
+		return s, errorString(rule)
+	}
+	for _, list := range [2]string{s.Send, s.Recv} {
+		for r := range SimulcastRIDs(list) {
+			if !isRIDID(r) {
+				return s, errorString("sdp: a=simulcast rid " + r + " is not a rid-id (RFC 8853 §5.1)")
+			}
+		}
+	}
+	return s, nil
+}
+
+// SimulcastRIDs yields every rid of a simulcast stream list, in order,
+// without the paused marker '~'.
+func SimulcastRIDs(list string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for list != "" {
+			var r string
+			i := strings.IndexAny(list, ";,")
+			if i < 0 {
+				r, list = list, ""
+			} else {
+				r, list = list[:i], list[i+1:]
+			}
+			r = strings.TrimPrefix(r, "~")
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
+
+// Simulcast returns m's a=simulcast, if present and valid.
+func (m *Media) Simulcast() (Simulcast, bool) {
+	v, ok := m.Attribute("simulcast")
+	if !ok {
+		return Simulcast{}, false
+	}
+	s, err := ParseSimulcast(v)
+	return s, err == nil
+}
