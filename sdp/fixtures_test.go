@@ -28,17 +28,18 @@ var fixtureVerdicts = map[string]fixtureVerdict{
 	"sdp-transform/extmap-encrypt.sdp": {parseLine: 3, parseRule: "s= must not be empty"},
 	// hacky.sdp is odd (ptime 0.125, tcptype so, a=framerate in an
 	// application section) but breaks no grammar rule.
-	"sdp-transform/hacky.sdp":     {},
-	"sdp-transform/icelite.sdp":   {},
-	"sdp-transform/invalid.sdp":   {parseLine: 10, parseRule: "unknown type letter f"},
-	"sdp-transform/jsep.sdp":      {},
-	"sdp-transform/jssip.sdp":     {},
-	"sdp-transform/normal.sdp":    {parseLine: 3, parseRule: "s= must not be empty"},
-	"sdp-transform/onvif.sdp":     {parseLine: 4, parseRule: "missing t= line"}, // no t= (§5.9: one or more)
-	"sdp-transform/rtcp-fb.sdp":   {},
-	"sdp-transform/simulcast.sdp": {parseLine: 5, parseRule: "c= after t="}, // session c= must precede t= (§5)
-	"sdp-transform/ssrc.sdp":      {},
-	"sdp-transform/st2022-6.sdp":  {},
+	"sdp-transform/hacky.sdp":        {},
+	"sdp-transform/icelite.sdp":      {},
+	"sdp-transform/invalid.sdp":      {parseLine: 10, parseRule: "unknown type letter f"},
+	"sdp-transform/jsep.sdp":         {},
+	"sdp-transform/jssip.sdp":        {},
+	"sdp-transform/normal.sdp":       {parseLine: 3, parseRule: "s= must not be empty"},
+	"sdp-transform/onvif.sdp":        {parseLine: 4, parseRule: "missing t= line"}, // no t= (§5.9: one or more)
+	"sdp-transform/rtcp-fb.sdp":      {},
+	"sdp-transform/simulcast.sdp":    {parseLine: 5, parseRule: "c= after t="}, // session c= must precede t= (§5)
+	"sdp-transform/ssrc.sdp":         {},
+	"sdp-transform/sctp-dtls-26.sdp": {},
+	"sdp-transform/st2022-6.sdp":     {},
 	// "a=mid:secondary;" – ';' is not a token-char (RFC 8866 §9, RFC 5888 §4).
 	"sdp-transform/st2110-20.sdp":   {validateLine: 23, validateRule: "mid identification-tag must be a token"},
 	"sdp-transform/tcp-active.sdp":  {parseLine: 4, parseRule: "missing t= line"},
