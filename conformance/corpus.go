@@ -1,0 +1,84 @@
+package conformance
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"testing"
+)
+
+// CorpusDir returns the absolute path of conformance/testdata/corpus, found
+// from this source file so that it works from any package's tests.
+func CorpusDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return filepath.Join("conformance", "testdata", "corpus")
+	}
+	return filepath.Join(filepath.Dir(file), "testdata", "corpus")
+}
+
+// Sessions returns the corpus folder paths in name order: every directory
+// of CorpusDir that has a session.pcapng.
+func Sessions() ([]string, error) {
+	entries, err := os.ReadDir(CorpusDir())
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, e := range entries {
+		dir := filepath.Join(CorpusDir(), e.Name())
+		if _, err := os.Stat(filepath.Join(dir, "session.pcapng")); e.IsDir() && err == nil {
+			dirs = append(dirs, dir)
+		}
+	}
+	sort.Strings(dirs)
+	return dirs, nil
+}
+
+// ForEachSession runs fn as a subtest named after each corpus folder. A
+// folder that fails to load fails its subtest; an empty corpus fails t.
+func ForEachSession(t *testing.T, fn func(t *testing.T, s *Session)) {
+	t.Helper()
+	dirs, err := Sessions()
+	if err != nil {
+		t.Fatalf("conformance: reading corpus: %v", err)
+	}
+	if len(dirs) == 0 {
+		t.Fatalf("conformance: no sessions in %s", CorpusDir())
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			s, err := Load(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn(t, s)
+		})
+	}
+}
+
+// loaded caches Load per absolute folder path; tests may run in parallel.
+var (
+	loadedMu sync.Mutex
+	loaded   = map[string]*loadOnce{}
+)
+
+type loadOnce struct {
+	once sync.Once
+	s    *Session
+	err  error
+}
+
+func loadCached(abs string) (*Session, error) {
+	loadedMu.Lock()
+	l := loaded[abs]
+	if l == nil {
+		l = &loadOnce{}
+		loaded[abs] = l
+	}
+	loadedMu.Unlock()
+	l.once.Do(func() { l.s, l.err = load(abs) })
+	return l.s, l.err
+}

@@ -1,0 +1,70 @@
+// Package conformance loads the captured browser sessions of the corpus and
+// derives from them what packet-level tests need: the UDP datagrams, both
+// sides' ICE credentials and addresses, and the SRTP master keys.
+//
+// # The corpus
+//
+// testdata/corpus/<name>/ is one WebRTC session between a real browser and
+// an ICE-lite answerer (see testdata/corpus/README.md):
+//
+//	session.pcapng  every UDP datagram on the answerer's ports
+//	offer.sdp       the browser's offer, exactly as sent
+//	answer.sdp      the answer it accepted
+//	keylog.txt      DTLS master secret, NSS key log format
+//	meta.json       SSRCs, payload types, the browser's getStats
+//	truth.json      counts computed by independent tools (see Truth)
+//
+// Tests of any package run over every folder with ForEachSession from an
+// external test package:
+//
+//	func TestCorpus(t *testing.T) {
+//		conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+//			for _, d := range s.Datagrams { ... }
+//		})
+//	}
+//
+// Each folder is loaded once per test binary; the *Session is shared and
+// must not be modified.
+//
+// # Adding a capture
+//
+// Make a new folder under testdata/corpus with the six files above
+// (browser-version.txt is optional). Record with dumpcap on the server's
+// port, log DTLS keys in NSS format (SSLKEYLOGFILE), and compute truth.json
+// with tools independent of this project (tshark for framing, another stack
+// for decoding). Every package's corpus test then covers it; Load fails
+// loudly if a file is missing, the capture is malformed, no STUN request or
+// DTLS hello is found, or the key log lacks the client random.
+//
+// # What each step implements
+//
+//   - Capture reading (ReadCapture, ParseCapture): pcapng
+//     (draft-ietf-opsawg-pcapng: sections of either byte order, several
+//     interfaces, if_tsresol and if_tsoffset, Enhanced, Simple and obsolete
+//     Packet Blocks) and classic pcap (both byte orders, micro- and
+//     nanosecond magic); link types Ethernet with 802.1Q/802.1ad tags, Linux
+//     cooked SLL and SLL2, raw IP (12, 14, 101, 228, 229) and BSD
+//     loopback/NULL (0, 108); IPv4 (RFC 791) and IPv6 (RFC 8200, extension
+//     headers skipped); UDP (RFC 768). Fragments are not reassembled; they
+//     and every non-UDP frame are skipped and listed in CaptureStats.
+//     Frames are numbered as Wireshark numbers them.
+//   - Demultiplexing: internal/demux, RFC 7983 §7 as updated by RFC 9443.
+//   - Roles: the browser is the sender of the first STUN Binding request
+//     (an ICE-lite server never sends one, RFC 8445 §2.5); the DTLS client
+//     is the source of the ClientHello.
+//   - DTLS 1.2 record layer (RFC 6347 §4.1, several records per datagram)
+//     and handshake headers (§4.2.2, fragments reassembled); from the
+//     clear-text ClientHello the client random, from the ServerHello the
+//     server random, cipher suite and use_srtp profile (RFC 5764 §4.1.1).
+//   - NSS key log: CLIENT_RANDOM lines; other labels and comments ignored.
+//   - TLS 1.2 PRF (RFC 5246 §5) with the suite's hash (SHA-384 for
+//     *_SHA384 suites, otherwise SHA-256) and the RFC 5705 exporter without
+//     context, label EXTRACTOR-dtls_srtp, 2*(key+salt) bytes, split per RFC
+//     5764 §4.2 into client key, server key, client salt, server salt.
+//     Lengths: AES-CM profiles 16/14 (RFC 5764 §4.1.2), AEAD_AES_128_GCM
+//     16/12 and AEAD_AES_256_GCM 32/12 (RFC 7714 §14.2).
+//
+// Deviations: DTLS 1.2 connection-ID records (RFC 9146) are reported as
+// errors, not parsed; TLS 1.3 / DTLS 1.3 key logs are ignored; IP fragments
+// are skipped rather than reassembled.
+package conformance
