@@ -1,0 +1,65 @@
+package rtcp
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// ReceiverReport is an RR packet (RFC 3550 §6.4.2):
+//
+//	|V=2|P|    RC   |   PT=RR=201   |             length            |
+//	|                     SSRC of packet sender                     |
+//	|                 report block 1 .. RC                          |
+//	|                  profile-specific extensions                  |
+//
+// Reports is reused across Unmarshal calls. ProfileExtensions and Padding
+// reference the input.
+type ReceiverReport struct {
+	SSRC              uint32
+	Reports           []ReceptionReport
+	ProfileExtensions []byte
+	Padding           []byte
+}
+
+// Unmarshal parses a single RR packet b.
+func (p *ReceiverReport) Unmarshal(b []byte) error {
+	h, body, pad, err := parsePacket(b, TypeReceiverReport, "RR")
+	if err != nil {
+		return err
+	}
+	if len(body) < 4 {
+		return errTruncated("RR sender SSRC", 4, len(body), "RFC 3550 §6.4.2")
+	}
+	p.SSRC = binary.BigEndian.Uint32(body)
+	p.Reports, p.ProfileExtensions, err = unmarshalReports(p.Reports, body[4:], int(h.Count), "RR")
+	p.Padding = pad
+	return err
+}
+
+// MarshalSize is the packet's size in bytes.
+func (p *ReceiverReport) MarshalSize() int {
+	return headerLength + 4 + len(p.Reports)*receptionReportLength + len(p.ProfileExtensions) + len(p.Padding)
+}
+
+// MarshalTo writes the packet into b and returns the bytes written.
+func (p *ReceiverReport) MarshalTo(b []byte) (int, error) {
+	if len(p.Reports) > maxCount {
+		return 0, fmt.Errorf("rtcp: RR: %d report blocks, at most 31 fit RC (RFC 3550 §6.4.2)", len(p.Reports))
+	}
+	n := p.MarshalSize()
+	if err := putHeader(b, p.Padding, uint8(len(p.Reports)), TypeReceiverReport, n, "RR"); err != nil {
+		return 0, err
+	}
+	binary.BigEndian.PutUint32(b[4:], p.SSRC)
+	i := 8
+	for k := range p.Reports {
+		p.Reports[k].marshal(b[i:])
+		i += receptionReportLength
+	}
+	i += copy(b[i:], p.ProfileExtensions)
+	copy(b[i:], p.Padding)
+	return n, nil
+}
+
+// Marshal returns the packet in a new buffer.
+func (p *ReceiverReport) Marshal() ([]byte, error) { return marshal(p) }

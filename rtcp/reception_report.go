@@ -1,0 +1,60 @@
+package rtcp
+
+import "encoding/binary"
+
+// ReceptionReport is one report block of an SR or RR (RFC 3550 §6.4.1):
+//
+//	|                 SSRC_1 (SSRC of first source)                 |
+//	| fraction lost |       cumulative number of packets lost       |
+//	|           extended highest sequence number received           |
+//	|                      interarrival jitter                      |
+//	|                         last SR (LSR)                         |
+//	|                   delay since last SR (DLSR)                  |
+type ReceptionReport struct {
+	SSRC         uint32
+	FractionLost uint8
+	// TotalLost is the 24-bit signed cumulative number of packets lost
+	// (RFC 3550 §6.4.1: it may go negative with duplicates).
+	TotalLost          int32
+	ExtendedHighestSeq uint32
+	Jitter             uint32
+	LastSR             uint32 // middle 32 bits of the NTP timestamp of the last SR
+	DelaySinceLastSR   uint32 // units of 1/65536 s
+}
+
+const receptionReportLength = 24
+
+func (r *ReceptionReport) unmarshal(b []byte) {
+	r.SSRC = binary.BigEndian.Uint32(b[0:])
+	r.FractionLost = b[4]
+	lost := uint32(b[5])<<16 | uint32(b[6])<<8 | uint32(b[7])
+	r.TotalLost = int32(lost<<8) >> 8 // sign-extend 24 bits
+	r.ExtendedHighestSeq = binary.BigEndian.Uint32(b[8:])
+	r.Jitter = binary.BigEndian.Uint32(b[12:])
+	r.LastSR = binary.BigEndian.Uint32(b[16:])
+	r.DelaySinceLastSR = binary.BigEndian.Uint32(b[20:])
+}
+
+func (r *ReceptionReport) marshal(b []byte) {
+	binary.BigEndian.PutUint32(b[0:], r.SSRC)
+	lost := uint32(r.TotalLost) & 0xffffff
+	binary.BigEndian.PutUint32(b[4:], uint32(r.FractionLost)<<24|lost)
+	binary.BigEndian.PutUint32(b[8:], r.ExtendedHighestSeq)
+	binary.BigEndian.PutUint32(b[12:], r.Jitter)
+	binary.BigEndian.PutUint32(b[16:], r.LastSR)
+	binary.BigEndian.PutUint32(b[20:], r.DelaySinceLastSR)
+}
+
+// unmarshalReports parses count report blocks from b into dst (reusing its
+// capacity) and returns dst and the bytes after the blocks.
+func unmarshalReports(dst []ReceptionReport, b []byte, count int, what string) ([]ReceptionReport, []byte, error) {
+	dst = dst[:0]
+	if need := count * receptionReportLength; len(b) < need {
+		return dst, nil, errTruncated(what+" report blocks", need, len(b), "RFC 3550 §6.4.1")
+	}
+	for i := 0; i < count; i++ {
+		dst = append(dst, ReceptionReport{})
+		dst[i].unmarshal(b[i*receptionReportLength:])
+	}
+	return dst, b[count*receptionReportLength:], nil
+}
