@@ -26,6 +26,8 @@ type rewriter struct {
 	// subscriber's decoder never starts on a delta frame.
 	waitKeyframe bool
 	codecName    string
+	dst          codec
+	dstExt       []extmap
 
 	started      bool
 	src          uint32 // current source SSRC
@@ -41,21 +43,36 @@ type rewriter struct {
 	needKeyframe bool   // a keyframe was waited for and not yet seen (the caller asks the publisher for one)
 }
 
-func newRewriter(ssrc uint32, src, dst codec, kind string, srcExt, dstExt []extmap) *rewriter {
-	r := &rewriter{ssrc: ssrc, clock: src.Clock, codecName: strings.ToLower(src.Name)}
+// newRewriter makes the rewriter of an outgoing stream with SSRC ssrc that
+// carries codec dst with the subscriber's extension IDs dstExt. It forwards
+// nothing until attach gives it a source.
+func newRewriter(ssrc uint32, dst codec, kind string, dstExt []extmap) *rewriter {
+	r := &rewriter{ssrc: ssrc, clock: dst.Clock, codecName: strings.ToLower(dst.Name), dst: dst, dstExt: dstExt}
+	r.waitKeyframe = kind == "video" && (r.codecName == "vp8" || r.codecName == "vp9")
 	for i := range r.ptMap {
 		r.ptMap[i] = noPT
 	}
-	r.ptMap[src.PT&0x7f] = dst.PT
+	return r
+}
+
+// attach maps a (new) source track's payload type and extension IDs onto
+// the subscriber's. Numbering stays continuous: the next packet from the
+// new source's SSRC goes through switchTo.
+func (r *rewriter) attach(src codec, srcExt []extmap) {
+	for i := range r.ptMap {
+		r.ptMap[i] = noPT
+	}
+	r.extMap = rtp.ExtensionIDMap{}
+	if src.key() == r.dst.key() {
+		r.ptMap[src.PT&0x7f] = r.dst.PT
+	}
 	for _, s := range srcExt {
-		for _, d := range dstExt {
+		for _, d := range r.dstExt {
 			if s.URI == d.URI {
 				r.extMap[s.ID] = d.ID
 			}
 		}
 	}
-	r.waitKeyframe = kind == "video" && (r.codecName == "vp8" || r.codecName == "vp9")
-	return r
 }
 
 // rewrite rewrites pkt (parsed into h) in place for this subscriber and

@@ -42,9 +42,8 @@ func parse(t *testing.T, b []byte) (rtp.Header, []byte) {
 func TestRewriterMapsPTExtensionsSSRC(t *testing.T) {
 	src := codec{PT: 111, Name: "opus", Clock: 48000, Channels: 2}
 	dst := codec{PT: 109, Name: "opus", Clock: 48000, Channels: 2}
-	r := newRewriter(0xabcdef, src, dst, "audio",
-		[]extmap{{1, rtp.URIAudioLevel}, {4, rtp.URIMid}},
-		[]extmap{{10, rtp.URIAudioLevel}})
+	r := newRewriter(0xabcdef, dst, "audio", []extmap{{10, rtp.URIAudioLevel}})
+	r.attach(src, []extmap{{1, rtp.URIAudioLevel}, {4, rtp.URIMid}})
 	now := time.Unix(0, 0)
 	pkt := rtpPacket(t, 111, 100, 960, 0x1111, []byte{1, 2, 3}, map[uint8][]byte{1: {0x85}, 4: []byte("0")})
 	h, pl := parse(t, pkt)
@@ -71,7 +70,8 @@ func TestRewriterMapsPTExtensionsSSRC(t *testing.T) {
 
 func TestRewriterContinuousAcrossSourceSwitch(t *testing.T) {
 	c := codec{PT: 96, Name: "H264", Clock: 90000, Fmtp: "packetization-mode=1"}
-	r := newRewriter(42, c, codec{PT: 102, Name: "H264", Clock: 90000}, "video", nil, nil)
+	r := newRewriter(42, codec{PT: 102, Name: "H264", Clock: 90000, Fmtp: "packetization-mode=1"}, "video", nil)
+	r.attach(c, nil)
 	t0 := time.Unix(100, 0)
 	var lastSeq uint16
 	var lastTS uint32
@@ -118,7 +118,8 @@ func TestRewriterContinuousAcrossSourceSwitch(t *testing.T) {
 
 func TestRewriterWaitsForVP8Keyframe(t *testing.T) {
 	c := codec{PT: 96, Name: "VP8", Clock: 90000}
-	r := newRewriter(1, c, c, "video", nil, nil)
+	r := newRewriter(1, c, "video", nil)
+	r.attach(c, nil)
 	delta := []byte{0x10, 0x01, 0, 0} // S=1 PID=0, P=1: inter frame
 	key := []byte{0x10, 0x00, 0, 0}   // P=0: key frame
 	pkt := rtpPacket(t, 96, 10, 0, 5, delta, nil)

@@ -1,0 +1,81 @@
+package sfu
+
+import (
+	"time"
+)
+
+// cacheSize is how many sent packets an outgoing video stream keeps to
+// answer NACKs (RFC 4585 §6.2.1) — about a second of 1 Mbit/s video.
+const cacheSize = 256
+
+// downTrack is one outgoing stream to a subscriber: an m= section of its
+// offer that the SFU answered sendonly with its own SSRC. It is fed by one
+// track at a time (attach), and keeps running when that track goes away.
+type downTrack struct {
+	sub   *peer
+	kind  string
+	mid   string
+	ssrc  uint32
+	codec codec // what the subscriber negotiated
+	ext   []extmap
+	track *track // current source, nil when idle
+	rw    *rewriter
+
+	// Sender statistics for our sender reports (RFC 3550 §6.4.1).
+	packets, octets uint32
+	lastTS          uint32
+	lastAt          time.Time
+
+	cache      *packetCache // nil for audio
+	nacked     uint64       // packets asked for again
+	resent     uint64       // of which found in the cache and resent
+	keyframeRq uint64       // PLI/FIR received
+}
+
+// packetCache keeps the last cacheSize packets sent on a stream, as sent
+// (rewritten, not yet encrypted), indexed by sequence number.
+type packetCache struct {
+	seq  [cacheSize]uint16
+	size [cacheSize]uint16
+	ok   [cacheSize]bool
+	data [cacheSize][1500]byte
+}
+
+func (c *packetCache) put(seq uint16, pkt []byte) {
+	if len(pkt) > 1500 {
+		return
+	}
+	i := int(seq) % cacheSize
+	c.seq[i], c.size[i], c.ok[i] = seq, uint16(len(pkt)), true
+	copy(c.data[i][:], pkt)
+}
+
+func (c *packetCache) get(seq uint16) ([]byte, bool) {
+	i := int(seq) % cacheSize
+	if !c.ok[i] || c.seq[i] != seq {
+		return nil, false
+	}
+	return c.data[i][:c.size[i]], true
+}
+
+// attach makes t the source of d (nil detaches).
+func (d *downTrack) attach(t *track) {
+	if d.track != nil {
+		d.track.downs = removeDown(d.track.downs, d)
+	}
+	d.track = t
+	if t == nil {
+		return
+	}
+	t.downs = append(t.downs, d)
+	d.rw.attach(t.codec, t.ext)
+}
+
+func removeDown(list []*downTrack, d *downTrack) []*downTrack {
+	for i, x := range list {
+		if x == d {
+			return append(list[:i], list[i+1:]...)
+		}
+	}
+	return list
+}

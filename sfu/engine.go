@@ -1,0 +1,379 @@
+package sfu
+
+import (
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/plainrtc/plainrtc/rtcp"
+	"github.com/plainrtc/plainrtc/rtp"
+)
+
+// engine is the forwarding core: rooms, peers, tracks. It is a plain state
+// machine in the str0m style: handleRTP, handleRTCP and tick are fed
+// decrypted packets and the time; what must be sent is appended to the
+// outbox, which the owner drains (encrypts, writes) after each call. It owns
+// no goroutine, socket or clock, so tests drive it with synthetic packets
+// and a fake clock.
+type engine struct {
+	log   *slog.Logger
+	rooms map[string]*room
+	peers map[string]*peer
+
+	// outbox: packets to send, stored back to back in arena.
+	out   []transmit
+	arena []byte
+
+	scratch [1500]byte
+	rtcpIt  rtcp.Iterator
+	nack    rtcp.NACK
+	fir     rtcp.FIR
+	pli     rtcp.PLI
+	sr      rtcp.SenderReport
+	rr      rtcp.ReceiverReport
+	sdes    rtcp.SourceDescription
+	reports []rtcp.ReceptionReport
+}
+
+// transmit is one plaintext RTP or RTCP packet to protect and send to a peer.
+type transmit struct {
+	to     *peer
+	rtcp   bool
+	off, n int
+}
+
+func newEngine(log *slog.Logger) *engine {
+	return &engine{log: log, rooms: map[string]*room{}, peers: map[string]*peer{}}
+}
+
+// emit copies pkt into the outbox.
+func (e *engine) emit(to *peer, isRTCP bool, pkt []byte) []byte {
+	off := len(e.arena)
+	e.arena = append(e.arena, pkt...)
+	e.out = append(e.out, transmit{to: to, rtcp: isRTCP, off: off, n: len(pkt)})
+	if isRTCP {
+		to.stats.rtcpOut++
+	} else {
+		to.stats.rtpOut++
+	}
+	return e.arena[off : off+len(pkt)]
+}
+
+// drain hands every queued packet to send, then empties the outbox.
+func (e *engine) drain(send func(to *peer, isRTCP bool, pkt []byte)) {
+	for _, t := range e.out {
+		if !t.to.closed {
+			send(t.to, t.rtcp, e.arena[t.off:t.off+t.n])
+		}
+	}
+	e.out = e.out[:0]
+	e.arena = e.arena[:0]
+}
+
+// handleRTP routes one decrypted RTP packet from p to the subscribers of its
+// track, rewritten for each (RFC 7667 §3.7).
+func (e *engine) handleRTP(p *peer, pkt []byte, now time.Time) {
+	p.stats.rtpIn++
+	if p.kind != KindWHIP {
+		p.stats.rtpFromSubscriber++
+		return
+	}
+	var h rtp.Header
+	n, err := h.Unmarshal(pkt)
+	if err != nil {
+		p.stats.rtpBad++
+		return
+	}
+	t := p.bySSRC[h.SSRC]
+	if t == nil {
+		t = e.learnSSRC(p, &h)
+		if t == nil {
+			return
+		}
+	}
+	if h.SSRC == t.rtx {
+		p.stats.rtpRTX++
+		return
+	}
+	t.packets++
+	t.bytes += uint64(len(pkt))
+	t.src.Update(h.SequenceNumber)
+	if t.codec.Clock > 0 {
+		arrival := uint32(uint64(now.UnixNano()) * uint64(t.codec.Clock) / uint64(time.Second))
+		t.jitter.Update(arrival, h.Timestamp)
+	}
+	payload := pkt[n:]
+	for _, d := range t.downs {
+		if d.sub.closed {
+			continue
+		}
+		out := e.emit(d.sub, false, pkt)
+		if !d.rw.rewrite(out, &h, payload, now) {
+			e.unemit(d.sub)
+			if d.rw.needKeyframe {
+				e.requestKeyframe(t, now)
+			}
+			continue
+		}
+		d.packets++
+		d.octets += uint32(len(payload))
+		d.lastTS = h.Timestamp + d.rw.tsOffset
+		d.lastAt = now
+		if d.cache != nil {
+			d.cache.put(h.SequenceNumber+d.rw.seqOffset, out)
+		}
+	}
+}
+
+// unemit drops the last queued packet (the rewriter refused it).
+func (e *engine) unemit(to *peer) {
+	last := e.out[len(e.out)-1]
+	e.out = e.out[:len(e.out)-1]
+	e.arena = e.arena[:last.off]
+	to.stats.rtpOut--
+}
+
+// learnSSRC binds an SSRC not signalled in the offer to a track, by the MID
+// header extension (RFC 9143 §9.2) or, failing that, by a payload type
+// only one track of the publisher uses.
+func (e *engine) learnSSRC(p *peer, h *rtp.Header) *track {
+	var t *track
+	if p.midExtID != 0 {
+		if mid := h.GetExtension(p.midExtID); mid != nil {
+			t = p.byMid[string(mid)]
+		}
+	}
+	if t == nil {
+		for _, c := range p.tracks {
+			if c.codec.PT == h.PayloadType {
+				if t != nil {
+					t = nil // ambiguous
+					break
+				}
+				t = c
+			}
+		}
+	}
+	if t == nil {
+		p.stats.rtpUnknownSSRC++
+		return nil
+	}
+	if t.codec.PT != h.PayloadType {
+		// Another payload type on a known MID: an RTX stream (RFC 4588).
+		t.rtx = h.SSRC
+	} else if t.ssrc == 0 {
+		t.ssrc = h.SSRC
+		e.log.Info("track SSRC learned", "peer", p.id, "mid", t.mid, "ssrc", h.SSRC)
+	} else {
+		// A new SSRC for the track (the publisher restarted its encoder):
+		// subscribers' rewriters see a source switch.
+		delete(p.bySSRC, t.ssrc)
+		t.ssrc = h.SSRC
+	}
+	p.bySSRC[h.SSRC] = t
+	return t
+}
+
+// requestKeyframe asks t's publisher for a keyframe with a PLI
+// (RFC 4585 §6.3.1), at most once per keyframeInterval.
+func (e *engine) requestKeyframe(t *track, now time.Time) {
+	if t.kind != "video" || t.ssrc == 0 || t.pub.closed {
+		return
+	}
+	if !t.lastPLI.IsZero() && now.Sub(t.lastPLI) < keyframeInterval {
+		t.throttled++
+		return
+	}
+	t.lastPLI = now
+	t.plis++
+	e.pli = rtcp.PLI{SenderSSRC: t.pub.ssrc, MediaSSRC: t.ssrc}
+	b, err := rtcp.AppendCompound(e.scratch[:0], &e.pli)
+	if err != nil {
+		return
+	}
+	if !t.pub.rsize {
+		// Without reduced-size RTCP a feedback message must ride in a
+		// compound that starts with a report (RFC 3550 §6.1, RFC 5506 §3).
+		e.rr = rtcp.ReceiverReport{SSRC: t.pub.ssrc}
+		b, err = rtcp.AppendCompound(e.scratch[:0], &e.rr, &e.pli)
+		if err != nil {
+			return
+		}
+	}
+	e.emit(t.pub, true, b)
+}
+
+// handleRTCP terminates one decrypted compound RTCP packet from p
+// (RFC 3550 §6; the SFU is an RTP translator that keeps each leg's RTCP to
+// itself, RFC 7667 §3.7): sender reports feed our receiver reports,
+// PLI/FIR become (throttled) keyframe requests to the publisher, NACKs are
+// answered from the stream's packet cache.
+func (e *engine) handleRTCP(p *peer, pkt []byte, now time.Time) {
+	p.stats.rtcpIn++
+	e.rtcpIt.Reset(pkt)
+	var rp rtcp.Packet
+	for e.rtcpIt.Next(&rp) {
+		switch rp.Kind() {
+		case rtcp.KindSenderReport:
+			if e.sr.Unmarshal(rp.Raw) != nil {
+				p.stats.rtcpBad++
+				continue
+			}
+			if t := p.bySSRC[e.sr.SSRC]; t != nil {
+				t.lastSR = uint32(e.sr.NTPTime >> 16)
+				t.lastSRAt = now
+			}
+		case rtcp.KindPLI:
+			p.stats.pliIn++
+			if e.pli.Unmarshal(rp.Raw) != nil {
+				p.stats.rtcpBad++
+				continue
+			}
+			e.keyframeFromSubscriber(p, e.pli.MediaSSRC, now)
+		case rtcp.KindFIR:
+			p.stats.firIn++
+			if e.fir.Unmarshal(rp.Raw) != nil {
+				p.stats.rtcpBad++
+				continue
+			}
+			for _, en := range e.fir.Entries {
+				e.keyframeFromSubscriber(p, en.SSRC, now)
+			}
+		case rtcp.KindNACK:
+			p.stats.nackIn++
+			if e.nack.Unmarshal(rp.Raw) != nil {
+				p.stats.rtcpBad++
+				continue
+			}
+			e.answerNACK(p, now)
+		}
+	}
+	if e.rtcpIt.Err() != nil {
+		p.stats.rtcpBad++
+	}
+}
+
+func (e *engine) keyframeFromSubscriber(p *peer, ssrc uint32, now time.Time) {
+	d := p.downBySSRC[ssrc]
+	if d == nil {
+		p.stats.rtcpUnknownSSRC++
+		return
+	}
+	d.keyframeRq++
+	if d.track != nil {
+		e.requestKeyframe(d.track, now)
+	}
+}
+
+// answerNACK resends the packets a subscriber lost from the stream's cache,
+// unchanged (same SSRC and sequence number: no RTX was negotiated with the
+// subscriber, RFC 4585 §6.2.1). Packets no longer cached are not asked
+// from the publisher.
+func (e *engine) answerNACK(p *peer, now time.Time) {
+	d := p.downBySSRC[e.nack.MediaSSRC]
+	if d == nil {
+		p.stats.rtcpUnknownSSRC++
+		return
+	}
+	for _, pair := range e.nack.Pairs {
+		pair.ForEach(func(seq uint16) {
+			d.nacked++
+			if d.cache == nil {
+				return
+			}
+			if b, ok := d.cache.get(seq); ok {
+				d.resent++
+				e.emit(p, false, b)
+			}
+		})
+	}
+}
+
+// tick sends the periodic RTCP reports that are due: receiver reports to
+// publishers (one block per track), sender reports to subscribers (one per
+// outgoing stream), each with an SDES CNAME (RFC 3550 §6.1, §6.4). The
+// interval is randomised in [0.5, 1.5] s (RFC 3550 §6.3.1, with a fixed
+// 1 s base since the bandwidth share of a few streams is small).
+func (e *engine) tick(now time.Time) {
+	for _, p := range e.peers {
+		if p.closed || now.Before(p.nextReport) {
+			continue
+		}
+		p.nextReport = now.Add(500*time.Millisecond + rand.N(time.Second))
+		e.report(p, now)
+	}
+}
+
+func (e *engine) report(p *peer, now time.Time) {
+	b := e.scratch[:0]
+	var err error
+	switch p.kind {
+	case KindWHIP:
+		e.reports = e.reports[:0]
+		for _, t := range p.tracks {
+			if t.ssrc == 0 || !t.src.Valid() {
+				continue
+			}
+			rr := rtcp.ReceptionReport{
+				SSRC:               t.ssrc,
+				FractionLost:       t.src.FractionLost(),
+				TotalLost:          t.src.Lost(),
+				ExtendedHighestSeq: t.src.ExtendedHighestSequence(),
+				Jitter:             t.jitter.Value(),
+				LastSR:             t.lastSR,
+			}
+			if !t.lastSRAt.IsZero() {
+				rr.DelaySinceLastSR = uint32(now.Sub(t.lastSRAt) * 65536 / time.Second)
+			}
+			e.reports = append(e.reports, rr)
+		}
+		e.rr = rtcp.ReceiverReport{SSRC: p.ssrc, Reports: e.reports}
+		b, err = rtcp.AppendCompound(b, &e.rr)
+		if err == nil {
+			b, err = e.appendSDES(b, p, p.ssrc)
+		}
+	case KindWHEP:
+		ntp := ntpTime(now)
+		sent := false
+		for _, d := range p.downs {
+			if d.packets == 0 {
+				continue
+			}
+			// RTP time of "now": the last sent timestamp advanced by
+			// the time since (RFC 3550 §6.4.1).
+			rtpNow := d.lastTS + uint32(uint64(now.Sub(d.lastAt))*uint64(d.codec.Clock)/uint64(time.Second))
+			e.sr = rtcp.SenderReport{SSRC: d.ssrc, NTPTime: ntp, RTPTime: rtpNow, PacketCount: d.packets, OctetCount: d.octets}
+			if b, err = rtcp.AppendCompound(b, &e.sr); err != nil {
+				break
+			}
+			if b, err = e.appendSDES(b, p, d.ssrc); err != nil {
+				break
+			}
+			sent = true
+		}
+		if !sent {
+			e.rr = rtcp.ReceiverReport{SSRC: p.ssrc}
+			b, err = rtcp.AppendCompound(b, &e.rr)
+			if err == nil {
+				b, err = e.appendSDES(b, p, p.ssrc)
+			}
+		}
+	}
+	if err != nil || len(b) == 0 {
+		return
+	}
+	e.emit(p, true, b)
+}
+
+func (e *engine) appendSDES(b []byte, p *peer, ssrc uint32) ([]byte, error) {
+	e.sdes.Chunks = append(e.sdes.Chunks[:0], rtcp.SDESChunk{Source: ssrc, Items: []rtcp.SDESItem{{Type: rtcp.SDESCNAME, Text: []byte(p.cname)}}})
+	return rtcp.AppendCompound(b, &e.sdes)
+}
+
+// ntpTime converts t to the 64-bit NTP format of RFC 3550 §4.
+func ntpTime(t time.Time) uint64 {
+	const unixToNTP = 2208988800
+	secs := uint64(t.Unix()) + unixToNTP
+	frac := uint64(t.Nanosecond()) << 32 / uint64(time.Second)
+	return secs<<32 | frac
+}

@@ -1,0 +1,47 @@
+package sfu
+
+import (
+	"time"
+)
+
+// peer is the media state of one WebRTC session (a WHIP publisher or a WHEP
+// subscriber). Like str0m's Rtc it does no I/O of its own: the engine feeds
+// it decrypted packets and time, and what it wants sent goes to the
+// engine's outbox. Only the engine's owner goroutine (holding engine.mu)
+// touches it.
+type peer struct {
+	id      string
+	kind    string // KindWHIP or KindWHEP
+	room    *room
+	cname   string
+	ssrc    uint32 // our RTCP sender SSRC towards this peer (RR, PLI)
+	rsize   bool   // a=rtcp-rsize negotiated (RFC 5506)
+	created time.Time
+
+	// Publisher side.
+	tracks   []*track
+	bySSRC   map[uint32]*track
+	byMid    map[string]*track
+	midExtID uint8 // the publisher's ID of the MID extension, 0 if none
+
+	// Subscriber side.
+	downs      []*downTrack
+	downBySSRC map[uint32]*downTrack
+
+	nextReport time.Time
+	closed     bool
+	stats      peerStats
+}
+
+// peerStats count what happened to a peer's packets; every drop has a
+// counter (a silent drop is a bug we cannot see).
+type peerStats struct {
+	rtpIn, rtcpIn, rtpOut, rtcpOut uint64
+	rtpUnknownSSRC                 uint64 // no track for the SSRC, no MID to learn it
+	rtpRTX                         uint64 // retransmissions from the publisher, not forwarded
+	rtpBad                         uint64 // unparsable after decryption
+	rtpFromSubscriber              uint64 // a WHEP peer sent media
+	rtcpBad                        uint64
+	rtcpUnknownSSRC                uint64
+	pliIn, firIn, nackIn           uint64
+}
