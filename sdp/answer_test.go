@@ -120,7 +120,7 @@ func TestAnswerFixtureOffers(t *testing.T) {
 		file     string
 		accepted []bool // per m= section; nil: Answer must refuse the offer
 	}{
-		{"sdp-transform/jsep.sdp", []bool{true, false}},  // video offered with port 0
+		{"sdp-transform/jsep.sdp", []bool{true, true}},   // video: port 0 + a=bundle-only is bundled, not disabled (RFC 9143 §6)
 		{"sdp-transform/ssrc.sdp", []bool{true, true}},   // Chrome-style offer
 		{"sdp-transform/sctp-dtls-26.sdp", []bool{true}}, // data channel only
 		{"webrtc-sdp/13.sdp", []bool{true}},              // data channel, no BUNDLE group
