@@ -15,7 +15,7 @@ func TestOpusTOC(t *testing.T) {
 		stereo bool
 	}{
 		{[]byte{0x78, 1, 2}, OpusHybrid, OpusFullband, 1, 20 * time.Millisecond, false}, // config 15
-		{[]byte{0xfc, 0xff}, OpusCELT, OpusFullband, 1, 20 * time.Millisecond, true},   // config 31, s=1
+		{[]byte{0xfc, 0xff}, OpusCELT, OpusFullband, 1, 20 * time.Millisecond, true},    // config 31, s=1
 		{[]byte{0x4b, 0x83, 0, 0}, OpusSILK, OpusWideband, 3, 60 * time.Millisecond, false},
 		{[]byte{0x09, 1, 2}, OpusSILK, OpusNarrowband, 2, 40 * time.Millisecond, false},
 		{[]byte{0x62, 1, 2, 3}, OpusHybrid, OpusSuperWideband, 2, 20 * time.Millisecond, false},
