@@ -1,0 +1,170 @@
+package transport
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+)
+
+// Handler receives what the mux routes to one peer. The read loop calls it
+// synchronously: pkt is valid only during the call (copy what you keep), and
+// the handler must not block. No mux lock is held during the call.
+type Handler interface {
+	// HandleSTUN gets a STUN message whose USERNAME names this peer's local
+	// ufrag (or, without USERNAME, one from an address already bound to the
+	// peer). Its verdict tells the mux what the ICE agent made of it
+	// (RFC 8445 §7.3): STUNRejected counts a STUN authentication failure,
+	// STUNAccepted binds from to the peer (DTLS and SRTP from it are routed
+	// here), STUNNominated also makes from the address writes go to.
+	HandleSTUN(msg []byte, from netip.AddrPort) STUNVerdict
+	// HandleRTP gets an SRTP packet from a bound address (RFC 7983: first
+	// byte 128..191, not RTCP).
+	HandleRTP(pkt []byte, from netip.AddrPort)
+	// HandleRTCP gets an SRTCP packet from a bound address (RFC 5761 §4).
+	HandleRTCP(pkt []byte, from netip.AddrPort)
+}
+
+// STUNVerdict is a Handler's answer to a STUN message.
+type STUNVerdict uint8
+
+const (
+	// STUNRejected: not authenticated (wrong ufrag/pwd, bad integrity); counted
+	// as DropSTUNAuth.
+	STUNRejected STUNVerdict = iota
+	// STUNAccepted: authenticated (or an indication from a bound address);
+	// the source address is bound to the peer.
+	STUNAccepted
+	// STUNNominated: authenticated and nominated (USE-CANDIDATE from a
+	// controlling peer, RFC 8445 §7.3.1.5): bound and selected.
+	STUNNominated
+)
+
+// Peer is one remote endpoint on the shared socket: its local ICE ufrag,
+// the addresses it was authenticated from, and its DTLS transport.
+type Peer struct {
+	mux     *Mux
+	ufrag   string
+	handler Handler
+	conn    *packetConn
+
+	remote     atomic.Pointer[netip.AddrPort] // selected remote address (last bound)
+	remoteAddr atomic.Pointer[net.UDPAddr]    // the same as a net.Addr, for pion
+
+	mu     sync.Mutex // guards addrs, dtls, closed
+	addrs  []netip.AddrPort
+	dtls   net.Conn
+	closed bool
+}
+
+// ErrPeerClosed is returned by writes on a closed peer.
+var ErrPeerClosed = errors.New("transport: peer closed")
+
+// ErrNoRemoteAddress is returned by writes before any address was bound.
+var ErrNoRemoteAddress = errors.New("transport: peer has no authenticated remote address yet")
+
+// LocalUfrag is the ICE username fragment the peer was registered with.
+func (p *Peer) LocalUfrag() string { return p.ufrag }
+
+// RemoteAddr returns the selected remote address (the most recently bound
+// one) and false before any address is bound.
+func (p *Peer) RemoteAddr() (netip.AddrPort, bool) {
+	a := p.remote.Load()
+	if a == nil {
+		return netip.AddrPort{}, false
+	}
+	return *a, true
+}
+
+func (p *Peer) remoteNetAddr() net.Addr {
+	if a := p.remoteAddr.Load(); a != nil {
+		return a
+	}
+	return &net.UDPAddr{}
+}
+
+// Bind associates addr with this peer, so that DTLS, SRTP and SRTCP from it
+// are routed here. The first bound address also becomes the selected one.
+// The mux calls it for STUNAccepted.
+func (p *Peer) Bind(addr netip.AddrPort) { p.bind(addr, false) }
+
+// Select binds addr and makes it the address writes go to (ICE nomination,
+// RFC 8445 §7.3.1.5). The mux calls it for STUNNominated; the SFU may call
+// it when its ICE agent switches the selected pair.
+func (p *Peer) Select(addr netip.AddrPort) { p.bind(addr, true) }
+
+func (p *Peer) bind(addr netip.AddrPort, sel bool) {
+	addr = netip.AddrPortFrom(addr.Addr().Unmap(), addr.Port())
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	known := false
+	for _, a := range p.addrs {
+		if a == addr {
+			known = true
+			break
+		}
+	}
+	if !known {
+		p.addrs = append(p.addrs, addr)
+	}
+	p.mu.Unlock()
+	if cur := p.remote.Load(); cur == nil || (sel && *cur != addr) {
+		p.remote.Store(&addr)
+		p.remoteAddr.Store(net.UDPAddrFromAddrPort(addr))
+	}
+	if !known {
+		p.mux.bindAddr(addr, p)
+	}
+}
+
+// Write sends one datagram to the selected remote address.
+func (p *Peer) Write(b []byte) (int, error) {
+	a := p.remote.Load()
+	if a == nil {
+		return 0, ErrNoRemoteAddress
+	}
+	return p.mux.writeTo(b, *a)
+}
+
+// WriteTo sends one datagram to addr (a STUN response goes back to the
+// address of its request, RFC 8489 §6.3.3).
+func (p *Peer) WriteTo(b []byte, addr netip.AddrPort) (int, error) {
+	return p.mux.writeTo(b, addr)
+}
+
+// Close unregisters the peer from the mux and closes its DTLS connection.
+// It is safe to call more than once and from any goroutine.
+func (p *Peer) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	addrs := p.addrs
+	p.addrs = nil
+	d := p.dtls
+	p.mu.Unlock()
+
+	p.mux.unregister(p, addrs)
+	var err error
+	if d != nil {
+		err = d.Close()
+	}
+	p.conn.Close()
+	return err
+}
+
+func (p *Peer) setDTLS(c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	p.dtls = c
+	return true
+}

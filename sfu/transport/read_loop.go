@@ -1,0 +1,127 @@
+package transport
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+
+	"github.com/plainrtc/plainrtc/internal/demux"
+)
+
+// readLoop is the mux's only goroutine: read, classify, route.
+func (m *Mux) readLoop() {
+	defer close(m.readDone)
+	// One spare byte tells an oversized datagram from one of exactly
+	// maxSize bytes.
+	buf := make([]byte, m.maxSize+1)
+	for {
+		n, from, err := m.conn.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			m.Counters.ReadErrors.Add(1)
+			continue
+		}
+		m.Counters.Received.Add(1)
+		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+		m.route(buf[:n], from)
+	}
+}
+
+// route demultiplexes one datagram by its first byte (RFC 7983 §7).
+func (m *Mux) route(b []byte, from netip.AddrPort) {
+	if len(b) > m.maxSize {
+		m.Counters.drop(m.log, DropOversized, "datagram dropped: oversized", "from", from.String(), "max_len", m.maxSize)
+		return
+	}
+	class := demux.Classify(b)
+	switch class {
+	case demux.STUN:
+		if len(b) < minSTUN {
+			m.truncated(class, b, from)
+			return
+		}
+		m.routeSTUN(b, from)
+	case demux.DTLS:
+		if len(b) < minDTLS {
+			m.truncated(class, b, from)
+			return
+		}
+		p := m.knownPeer(class, from)
+		if p == nil {
+			return
+		}
+		d := m.getDatagram()
+		d.n = copy(d.b, b)
+		if !p.conn.push(d) {
+			m.putDatagram(d)
+			m.Counters.drop(m.log, DropQueueFull, "DTLS datagram dropped: peer queue full or closed", "from", from.String(), "ufrag", p.ufrag)
+			return
+		}
+		m.Counters.DTLS.Add(1)
+	case demux.RTP:
+		if len(b) < minRTP {
+			m.truncated(class, b, from)
+			return
+		}
+		if p := m.knownPeer(class, from); p != nil {
+			m.Counters.RTP.Add(1)
+			p.handler.HandleRTP(b, from)
+		}
+	case demux.RTCP:
+		if len(b) < minRTCP {
+			m.truncated(class, b, from)
+			return
+		}
+		if p := m.knownPeer(class, from); p != nil {
+			m.Counters.RTCP.Add(1)
+			p.handler.HandleRTCP(b, from)
+		}
+	default:
+		first := -1
+		if len(b) > 0 {
+			first = int(b[0])
+		}
+		m.Counters.drop(m.log, DropUnknownClass, "datagram dropped: first byte matches no protocol we serve (RFC 7983 §7)",
+			"from", from.String(), "class", class.String(), "first_byte", first, "len", len(b))
+	}
+}
+
+func (m *Mux) truncated(class demux.Class, b []byte, from netip.AddrPort) {
+	m.Counters.drop(m.log, DropTruncated, "datagram dropped: shorter than its header", "from", from.String(), "class", class.String(), "len", len(b))
+}
+
+func (m *Mux) knownPeer(class demux.Class, from netip.AddrPort) *Peer {
+	p := m.peerByAddr(from)
+	if p == nil {
+		m.Counters.drop(m.log, DropUnknownAddress, "datagram dropped: source address not authenticated by ICE", "from", from.String(), "class", class.String())
+	}
+	return p
+}
+
+// routeSTUN hands a STUN message to the peer named by its USERNAME
+// (RFC 8445 §7.2.2), or without USERNAME (indications, responses) to the
+// peer bound to its source address.
+func (m *Mux) routeSTUN(b []byte, from netip.AddrPort) {
+	var p *Peer
+	if u, ok := m.ufragOf(b); ok {
+		p = m.peerByUfrag(u)
+		if p == nil {
+			m.Counters.drop(m.log, DropUnknownUfrag, "STUN dropped: USERNAME names no peer", "from", from.String(), "ufrag", string(u))
+			return
+		}
+	} else if p = m.peerByAddr(from); p == nil {
+		m.Counters.drop(m.log, DropUnknownUfrag, "STUN dropped: no USERNAME and unknown source address", "from", from.String())
+		return
+	}
+	m.Counters.STUN.Add(1)
+	switch p.handler.HandleSTUN(b, from) {
+	case STUNAccepted:
+		p.Bind(from)
+	case STUNNominated:
+		p.Select(from)
+	default:
+		m.Counters.drop(m.log, DropSTUNAuth, "STUN not authenticated by the peer's ICE agent", "from", from.String(), "ufrag", p.ufrag)
+	}
+}
