@@ -1,0 +1,82 @@
+package srtp
+
+import (
+	"crypto/cipher"
+	"crypto/subtle"
+	"encoding/binary"
+)
+
+// keystreamChunk is how many keystream bytes are produced per batch.
+const keystreamChunk = 256
+
+// counterMode is AES in counter mode (AES-CM, RFC 3711 §4.1.1) over a
+// cipher.Block kept for the life of a context. The standard library's
+// cipher.NewCTR allocates a stream per IV; this writes the counter blocks
+// itself into a scratch buffer owned by the context, so the packet path
+// allocates nothing.
+type counterMode struct {
+	block cipher.Block
+	ks    [keystreamChunk]byte
+}
+
+// xorKeyStream XORs buf with the AES-CM keystream starting at counter block
+// iv: keystream block j is E(k, IV + j mod 2^128) (RFC 3711 §4.1.1).
+// XORing zeros yields the raw keystream, which key derivation uses.
+func (c *counterMode) xorKeyStream(buf []byte, iv *[16]byte) {
+	hi := binary.BigEndian.Uint64(iv[0:8])
+	lo := binary.BigEndian.Uint64(iv[8:16])
+	for len(buf) > 0 {
+		n := len(buf)
+		if n > keystreamChunk {
+			n = keystreamChunk
+		}
+		blocks := (n + 15) / 16
+		for b := 0; b < blocks; b++ {
+			blk := c.ks[b*16 : b*16+16]
+			binary.BigEndian.PutUint64(blk[0:8], hi)
+			binary.BigEndian.PutUint64(blk[8:16], lo)
+			c.block.Encrypt(blk, blk)
+			lo++
+			if lo == 0 {
+				hi++
+			}
+		}
+		subtle.XORBytes(buf[:n], buf[:n], c.ks[:n])
+		buf = buf[n:]
+	}
+}
+
+// xorKeyStreamAt XORs buf with the keystream of iv starting off bytes into
+// it (RFC 6904 §4.1 uses keystream positions within the header extension).
+func (c *counterMode) xorKeyStreamAt(buf []byte, iv *[16]byte, off int) {
+	start := *iv
+	hi := binary.BigEndian.Uint64(start[0:8])
+	lo := binary.BigEndian.Uint64(start[8:16])
+	blocks := uint64(off / 16)
+	nlo := lo + blocks
+	if nlo < lo {
+		hi++
+	}
+	binary.BigEndian.PutUint64(start[0:8], hi)
+	binary.BigEndian.PutUint64(start[8:16], nlo)
+	skip := off % 16
+	if skip == 0 {
+		c.xorKeyStream(buf, &start)
+		return
+	}
+	// First, partial block.
+	var ks [16]byte
+	c.block.Encrypt(ks[:], start[:])
+	n := min(16-skip, len(buf))
+	subtle.XORBytes(buf[:n], buf[:n], ks[skip:skip+n])
+	if n == len(buf) {
+		return
+	}
+	nlo++
+	if nlo == 0 {
+		hi++
+	}
+	binary.BigEndian.PutUint64(start[0:8], hi)
+	binary.BigEndian.PutUint64(start[8:16], nlo)
+	c.xorKeyStream(buf[n:], &start)
+}

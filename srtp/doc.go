@@ -1,0 +1,42 @@
+// Package srtp implements SRTP and SRTCP (RFC 3711) for WebRTC: the
+// AES-CM/HMAC-SHA1 profiles with 128-bit (RFC 3711), 192- and 256-bit keys
+// (RFC 6188), the AEAD_AES_128_GCM and AEAD_AES_256_GCM profiles (RFC 7714),
+// encryption of RTP header extensions (RFC 6904), and keys taken straight
+// from the DTLS-SRTP exporter (RFC 5764 §4.2).
+//
+// A Context holds one direction's session keys (RFC 3711 §4.3) and, per
+// SSRC, the rollover counter, the highest authenticated packet index and a
+// replay window (RFC 3711 §3.3.1, §3.3.2, Appendix A). Packets are protected
+// and unprotected in place; after an SSRC's first packet nothing allocates.
+//
+//	local, remote, err := srtp.FromKeyingMaterial(srtp.ProfileAEADAES128GCM, km, isDTLSClient)
+//	out, err := local.EncryptRTP(pkt[:0], pkt) // cap(pkt) >= len(pkt)+local.Profile().RTPOverhead()
+//	rtp, err := remote.DecryptRTP(datagram)    // in place; rtp aliases datagram
+//
+// Receiving follows RFC 3711 §3.3 strictly in this order: estimate the index
+// from the sequence number (Appendix A), check the replay window, verify the
+// tag in constant time, and only then decrypt; the rollover counter and the
+// window move only once the packet has authenticated, so a forged packet
+// changes nothing.
+//
+// Where this package chooses or deviates:
+//   - The replay window is indexed by the 48-bit packet index (ROC || SEQ),
+//     not the sequence number, so packets late across a sequence wrap are
+//     accepted once. Its size is configurable (WithReplayWindow), default
+//     1024 packets.
+//   - An index estimate of ROC-1 while ROC is 0 (RFC 3711 Appendix A takes it
+//     mod 2^32) is treated as older than the stream's start: its ROC for the
+//     cryptography is 2^32-1 as the RFC says, but the replay window sees it
+//     as old, as libsrtp does.
+//   - No MKI (RFC 3711 §3.1): WebRTC does not use it. DTLS-SRTP fixes the key
+//     derivation rate at 0 (RFC 5764 §4.1.2); contexts derive keys once.
+//     DeriveSessionKey supports a non-zero rate (RFC 3711 §4.3.1).
+//   - The first SRTCP index sent per SSRC is 1, as libsrtp and pion send.
+//   - RFC 6188's AES-192/256-CM profiles have no DTLS-SRTP profile id; they
+//     get private Profile values 0xFF01–0xFF04 that never go on the wire.
+//   - GCM: on a failed tag the standard library clears the would-be plaintext
+//     bytes of the buffer; they are never returned.
+//   - RFC 6904: see cryptHeaderExtension for the keystream layout, which
+//     follows libsrtp (the implementation Chromium uses) where padding sits
+//     between elements.
+package srtp

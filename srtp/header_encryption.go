@@ -1,0 +1,65 @@
+package srtp
+
+import "encoding/binary"
+
+// cryptHeaderExtension encrypts or decrypts, in place, the data of the
+// header extension elements whose IDs were negotiated as encrypted
+// (RFC 6904 §4.1–4.3), for the one-byte (profile 0xBEDE, RFC 8285 §4.2) and
+// two-byte (profile 0x100x, RFC 8285 §4.3) forms. Other extension profiles
+// are left alone.
+//
+// The keystream is AES-CM keyed with the header encryption key and salt
+// (labels 0x06/0x07) and the same IV formula as the payload (RFC 3711
+// §4.1.1), also for the GCM profiles (RFC 7714 §8.3). Keystream position 0
+// is the first byte after the 4-byte extension header; each element consumes
+// keystream for its ID/length byte(s) and its data (only the data is XORed:
+// the mask of RFC 6904 §4.1), and padding bytes between elements consume
+// none, as libsrtp — the implementation Chromium uses — does.
+//
+// Malformed elements stop the walk: the remaining bytes stay as they are,
+// which the packet's authentication covers either way.
+func (c *Context) cryptHeaderExtension(b []byte, h *rtpHeader, index int64) {
+	profile := binary.BigEndian.Uint16(b[h.extOff : h.extOff+2])
+	ext := b[h.extOff+4 : h.length]
+	c.cmIV(&c.hdrSalt, h.ssrc, index)
+	ko := 0 // keystream offset
+	switch {
+	case profile == 0xBEDE:
+		for i := 0; i < len(ext); {
+			if ext[i] == 0 { // padding (RFC 8285 §4.2)
+				i++
+				continue
+			}
+			id := ext[i] >> 4
+			l := int(ext[i]&0x0f) + 1
+			if id == 15 || i+1+l > len(ext) { // 15: stop processing (RFC 8285 §4.2)
+				return
+			}
+			if c.encryptIDs[id] {
+				c.hdrCM.xorKeyStreamAt(ext[i+1:i+1+l], &c.iv, ko+1)
+			}
+			ko += 1 + l
+			i += 1 + l
+		}
+	case profile&0xfff0 == 0x1000:
+		for i := 0; i < len(ext); {
+			if ext[i] == 0 { // padding (RFC 8285 §4.3)
+				i++
+				continue
+			}
+			if i+2 > len(ext) {
+				return
+			}
+			id := ext[i]
+			l := int(ext[i+1])
+			if i+2+l > len(ext) {
+				return
+			}
+			if l > 0 && c.encryptIDs[id] {
+				c.hdrCM.xorKeyStreamAt(ext[i+2:i+2+l], &c.iv, ko+2)
+			}
+			ko += 2 + l
+			i += 2 + l
+		}
+	}
+}
