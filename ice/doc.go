@@ -1,0 +1,64 @@
+// Package ice is a sans-IO ICE-lite agent (RFC 8445 §2.5) for an SFU:
+// one Agent per peer connection, fed with packets and time, drained for
+// packets to send and events. It owns no socket, no goroutine and no
+// clock (crypto/rand, or Config.Rand, draws the credentials).
+//
+// It implements:
+//   - local ice-ufrag/ice-pwd generation (RFC 8445 §5.3, RFC 8839 §5.4)
+//     and remote credentials from the peer's SDP;
+//   - host candidates with the priorities and foundations of RFC 8445
+//     §5.1.2 and §5.1.1.3, as values (Candidate) the sdp package formats
+//     into a=candidate lines (RFC 8839 §5.1);
+//   - answering Binding requests (RFC 8445 §7.3): USERNAME
+//     "<local ufrag>:<remote ufrag>", MESSAGE-INTEGRITY with the local
+//     password, FINGERPRINT; success responses with XOR-MAPPED-ADDRESS,
+//     MESSAGE-INTEGRITY and FINGERPRINT; signed 420 (RFC 8489 §6.3.1.1),
+//     400 (malformed authenticated request) and 487 (ICE-CONTROLLED sent
+//     to a lite agent, which is always controlled, RFC 8445 §6.1.1,
+//     §7.3.1.1);
+//   - nomination by USE-CANDIDATE (RFC 8445 §7.3.1.5, §8.2); a later
+//     nomination on another pair moves the selected pair (the peer's
+//     network changed);
+//   - ICE restart (RFC 8445 §9) by Restart or by new remote credentials;
+//   - consent freshness for a lite agent (RFC 7675 §5.1): the peer is gone
+//     when no authenticated request has arrived on the selected pair for
+//     30 s; SelectedPair then reports no pair, so media stops.
+//   - LocalUfrag, which extracts the routing key from a request without
+//     allocating, for an SFU that serves every peer on one socket.
+//
+// # Use
+//
+//	a, _ := ice.NewAgent(ice.Config{})
+//	cand, _ := a.AddHostCandidate(sfuAddr)          // → a=candidate in the answer
+//	creds := a.LocalCredentials()                   // → a=ice-ufrag, a=ice-pwd
+//	a.SetRemoteCredentials(fromOffer, now)
+//	// for every STUN datagram routed here (by ice.LocalUfrag):
+//	a.HandleSTUN(pkt, localAddr, from, now)
+//	for t, ok := a.PollTransmit(); ok; t, ok = a.PollTransmit() { sock.WriteTo(t.Payload, t.Dst) }
+//	for e, ok := a.PollEvent(); ok; e, ok = a.PollEvent() { ... }
+//	// and at a.NextTimeout(): a.HandleTimeout(now)
+//
+// # Deviations
+//
+//   - Requests that fail authentication (no USERNAME or
+//     MESSAGE-INTEGRITY, a USERNAME that is not ours, a wrong HMAC) are
+//     dropped silently by default and counted in Stats, instead of being
+//     answered 400/401 as RFC 8489 §9.1.3 says: an SFU's public port
+//     should not reflect unauthenticated traffic towards spoofed
+//     sources. Config.AnswerUnauthenticated restores the RFC behaviour,
+//     unsigned and never larger than the request (no amplification).
+//   - Requests without FINGERPRINT are dropped: RFC 8445 §7.2.2 makes it
+//     mandatory for connectivity checks, and on a port shared with DTLS
+//     and SRTP it is what tells STUN apart (RFC 8489 §7).
+//   - Remote candidates are not tracked; a pair is (local address, the
+//     source of the authenticated request). A lite agent never sends
+//     checks (RFC 8445 §2.5), so it learns the peer's addresses from the
+//     requests, which is all peer-reflexive discovery would give it.
+//   - Consent lost is final until an ICE restart (RFC 7675 §5.1 leaves
+//     recovery to the application; an SFU usually drops the peer).
+//   - The ICE-CONTROLLING tie-breaker is not compared: a lite agent
+//     cannot take the controlling role against a full agent, so there is
+//     no conflict to resolve (RFC 8445 §6.1.1); ICE-CONTROLLED always gets
+//     487.
+//   - Only UDP, only component 1 (rtcp-mux and BUNDLE are assumed).
+package ice

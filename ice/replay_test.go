@@ -1,0 +1,175 @@
+package ice_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/plainrtc/plainrtc/conformance"
+	"github.com/plainrtc/plainrtc/ice"
+	"github.com/plainrtc/plainrtc/internal/demux"
+	"github.com/plainrtc/plainrtc/stun"
+)
+
+// TestReplayCorpus feeds every captured Binding request to an agent that
+// holds the server's credentials, at the captured times, and compares its
+// responses with the captured ones field by field (then byte for byte:
+// both sides put XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY, FINGERPRINT).
+func TestReplayCorpus(t *testing.T) {
+	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+		server := ice.Credentials(s.ServerICE)
+		a, err := ice.NewAgent(ice.Config{Local: &server})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.AddHostCandidate(s.Server); err != nil {
+			t.Fatal(err)
+		}
+		start := s.Datagrams[0].Time
+		if _, err := a.SetRemoteCredentials(ice.Credentials(s.BrowserICE), start); err != nil {
+			t.Fatal(err)
+		}
+		if ufrag := a.LocalCredentials(); ufrag.Ufrag != s.ServerICE.Ufrag {
+			t.Fatalf("local ufrag %q", ufrag.Ufrag)
+		}
+
+		// Captured responses by transaction ID.
+		captured := map[stun.TransactionID]conformance.Datagram{}
+		var m stun.Message
+		for _, d := range s.Datagrams {
+			if demux.Classify(d.Payload) == demux.STUN && s.FromServer(d) {
+				if err := m.Unmarshal(d.Payload); err != nil {
+					t.Fatal(err)
+				}
+				captured[m.TransactionID] = d
+			}
+		}
+
+		serverMI := stun.NewShortTermIntegrity(s.ServerICE.Pwd)
+		var requests, nominations int
+		var lastRequest time.Time
+		var firstMedia *conformance.Datagram
+		for i, d := range s.Datagrams {
+			if demux.Classify(d.Payload) != demux.STUN {
+				if firstMedia == nil && s.FromBrowser(d) && demux.Classify(d.Payload) != demux.Unknown {
+					firstMedia = &s.Datagrams[i]
+				}
+				continue
+			}
+			if !s.FromBrowser(d) {
+				continue
+			}
+			requests++
+			ufrag, ok := ice.LocalUfrag(d.Payload)
+			if !ok || string(ufrag) != s.ServerICE.Ufrag {
+				t.Errorf("frame %d: LocalUfrag %q, %v; want %q", d.N, ufrag, ok, s.ServerICE.Ufrag)
+			}
+			if err := m.Unmarshal(d.Payload); err != nil {
+				t.Fatal(err)
+			}
+			if m.UseCandidate() {
+				nominations++
+			}
+			tid := m.TransactionID
+			if err := a.HandleSTUN(d.Payload, d.Dst, d.Src, d.Time); err != nil {
+				t.Errorf("frame %d: %v", d.N, err)
+				continue
+			}
+			lastRequest = d.Time
+			tx, ok := a.PollTransmit()
+			if !ok {
+				t.Errorf("frame %d: no response", d.N)
+				continue
+			}
+			if extra, more := a.PollTransmit(); more {
+				t.Errorf("frame %d: second transmit %x", d.N, extra.Payload)
+			}
+			want, ok := captured[tid]
+			if !ok {
+				t.Errorf("frame %d: no captured response with transaction ID %x", d.N, tid)
+				continue
+			}
+			if tx.Dst != want.Dst || tx.Src != want.Src {
+				t.Errorf("frame %d: response %v→%v, captured %v→%v", d.N, tx.Src, tx.Dst, want.Src, want.Dst)
+			}
+			compareResponse(t, d.N, want.N, tx.Payload, want.Payload, serverMI)
+		}
+		if requests == 0 || nominations == 0 {
+			t.Fatalf("corpus has %d requests, %d nominations", requests, nominations)
+		}
+
+		// The nominated pair is the browser's address the capture shows,
+		// and the one it sends media from.
+		p, ok := a.SelectedPair()
+		if !ok {
+			t.Fatal("no selected pair after the replay")
+		}
+		if p.Remote != s.Browser || p.Local != s.Server {
+			t.Errorf("selected pair %v→%v, want %v→%v", p.Local, p.Remote, s.Server, s.Browser)
+		}
+		if firstMedia == nil || firstMedia.Src != p.Remote {
+			t.Errorf("browser sends media from %v, selected remote %v", firstMedia.Src, p.Remote)
+		}
+		e, ok := a.PollEvent()
+		if !ok || e.Kind != ice.EventConnected || e.Pair != p {
+			t.Errorf("first event %+v, want connected on %v", e, p)
+		}
+		for e, ok := a.PollEvent(); ok; e, ok = a.PollEvent() {
+			t.Errorf("unexpected event %v", e.Kind)
+		}
+		if st := a.Stats(); st.Requests != uint64(requests) || st.DropUnauth+st.DropMalformed+st.DropFingerprint != 0 {
+			t.Errorf("stats %+v", st)
+		}
+
+		// Consent: the capture ends long before 30 s; the deadline is 30 s
+		// after the last request on the selected pair.
+		deadline, ok := a.NextTimeout()
+		if !ok {
+			t.Fatal("no consent deadline")
+		}
+		a.HandleTimeout(deadline.Add(-time.Nanosecond))
+		if !a.Connected() {
+			t.Error("consent lost before its deadline")
+		}
+		a.HandleTimeout(deadline)
+		if a.Connected() {
+			t.Error("consent still valid at its deadline")
+		}
+		if deadline.Sub(lastRequest) > 30*time.Second {
+			t.Errorf("deadline %v after the last request", deadline.Sub(lastRequest))
+		}
+	})
+}
+
+func compareResponse(t *testing.T, reqN, respN int, got, want []byte, mi *stun.Integrity) {
+	t.Helper()
+	var g, w stun.Message
+	if err := g.Unmarshal(got); err != nil {
+		t.Errorf("frame %d: our response does not parse: %v", reqN, err)
+		return
+	}
+	if err := w.Unmarshal(want); err != nil {
+		t.Errorf("frame %d: captured response does not parse: %v", respN, err)
+		return
+	}
+	if g.Type != w.Type {
+		t.Errorf("frame %d: type %v, captured %v", reqN, g.Type, w.Type)
+	}
+	if g.TransactionID != w.TransactionID {
+		t.Errorf("frame %d: transaction ID %x, captured %x", reqN, g.TransactionID, w.TransactionID)
+	}
+	ga, gerr := g.XORMappedAddress()
+	wa, werr := w.XORMappedAddress()
+	if gerr != nil || werr != nil || ga != wa {
+		t.Errorf("frame %d: XOR-MAPPED-ADDRESS %v (%v), captured %v (%v)", reqN, ga, gerr, wa, werr)
+	}
+	if err := mi.Check(&g); err != nil {
+		t.Errorf("frame %d: our MESSAGE-INTEGRITY with the server pwd: %v", reqN, err)
+	}
+	if err := stun.CheckFingerprint(&g); err != nil {
+		t.Errorf("frame %d: our FINGERPRINT: %v", reqN, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("frame %d: response differs from captured frame %d:\n got %x\nwant %x", reqN, respN, got, want)
+	}
+}
