@@ -104,7 +104,10 @@ func newEndpoint(t *testing.T, ufrag, pwd string) *endpoint {
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(bytes.TrimRight(p, "\n"))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}
 
 // bindingRequest builds a connectivity check from the sender to the
 // receiver (RFC 8445 §7.2.2: USERNAME is "receiver:sender", signed with

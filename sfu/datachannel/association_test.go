@@ -1,0 +1,352 @@
+package datachannel
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/pion/sctp"
+)
+
+type msg struct {
+	data     []byte
+	isString bool
+}
+
+// echoServer answers every message on every accepted channel with the same
+// bytes and kind.
+func echoServer(t *testing.T, a *Association) {
+	go func() {
+		for {
+			ch, err := a.Accept(context.Background())
+			if err != nil {
+				return
+			}
+			go func() {
+				buf := make([]byte, 1<<16)
+				for {
+					n, isString, err := ch.ReadMessage(buf)
+					if err != nil {
+						return
+					}
+					if err := ch.WriteMessage(buf[:n], isString); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+}
+
+func readWithin(t *testing.T, ch *Channel, buf []byte) (int, bool, error) {
+	t.Helper()
+	type r struct {
+		n   int
+		s   bool
+		err error
+	}
+	rc := make(chan r, 1)
+	go func() {
+		n, s, err := ch.ReadMessage(buf)
+		rc <- r{n, s, err}
+	}()
+	select {
+	case x := <-rc:
+		return x.n, x.s, x.err
+	case <-time.After(5 * time.Second):
+		t.Fatal("no message in 5 s")
+		return 0, false, nil
+	}
+}
+
+func TestEchoThroughDCEP(t *testing.T) {
+	client, server := associationPair(t)
+	echoServer(t, server)
+	msgs := []msg{
+		{[]byte("hello"), true},
+		{[]byte{0, 1, 2, 0xff}, false},
+		{nil, true},  // empty string: PPID 56
+		{nil, false}, // empty binary: PPID 57
+		{bytes.Repeat([]byte("x"), 5000), false},
+		{[]byte("héllo wörld"), true},
+	}
+	types := []struct {
+		t     ChannelType
+		param uint32
+	}{
+		{ChannelReliable, 0},
+		{ChannelReliableUnordered, 0},
+		{ChannelPartialReliableRexmit, 3},
+		{ChannelPartialReliableRexmitUnor, 0},
+		{ChannelPartialReliableTimed, 500},
+		{ChannelPartialReliableTimedUnor, 1500},
+	}
+	for i, typ := range types {
+		t.Run(typ.t.String(), func(t *testing.T) {
+			ch, err := client.Open("chan-"+typ.t.String(), ChannelOptions{Type: typ.t, ReliabilityParameter: typ.param, Protocol: "proto"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ch.StreamID() != uint16(2*i) {
+				t.Errorf("client stream id %d, want %d (even, RFC 8832 §6)", ch.StreamID(), 2*i)
+			}
+			buf := make([]byte, 1<<16)
+			for _, m := range msgs {
+				if err := ch.WriteMessage(m.data, m.isString); err != nil {
+					t.Fatal(err)
+				}
+				n, isString, err := readWithin(t, ch, buf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if isString != m.isString || !bytes.Equal(buf[:n], m.data) {
+					t.Fatalf("echo of %q (string %v) = %q (string %v)", m.data, m.isString, buf[:n], isString)
+				}
+			}
+			if !ch.Acked() {
+				t.Error("DATA_CHANNEL_ACK not consumed")
+			}
+		})
+	}
+	if got := server.Counters.AcceptedOpens.Load(); got != uint64(len(types)) {
+		t.Errorf("server accepted %d opens, want %d", got, len(types))
+	}
+	if got := client.Counters.AcksReceived.Load(); got != uint64(len(types)) {
+		t.Errorf("client got %d ACKs, want %d", got, len(types))
+	}
+}
+
+func TestAcceptedChannelParameters(t *testing.T) {
+	client, server := associationPair(t)
+	opened, err := client.Open("label ✓", ChannelOptions{Type: ChannelPartialReliableTimedUnor, ReliabilityParameter: 250, Priority: PriorityHigh, Protocol: "chat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The OPEN reaches the server before any data: accept it.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ch, err := server.Accept(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Label() != "label ✓" || ch.Protocol() != "chat" || ch.Type() != ChannelPartialReliableTimedUnor ||
+		ch.ReliabilityParameter() != 250 || ch.Priority() != PriorityHigh || ch.StreamID() != opened.StreamID() || !ch.Acked() {
+		t.Fatalf("accepted %q %q %v %d %d id %d", ch.Label(), ch.Protocol(), ch.Type(), ch.ReliabilityParameter(), ch.Priority(), ch.StreamID())
+	}
+	// Reliable channels send the parameter as 0 (RFC 8832 §5.1).
+	if _, err := client.Open("r", ChannelOptions{Type: ChannelReliable, ReliabilityParameter: 9}); err != nil {
+		t.Fatal(err)
+	}
+	ch2, err := server.Accept(ctx)
+	if err != nil || ch2.ReliabilityParameter() != 0 || ch2.Priority() != PriorityNormal {
+		t.Fatalf("reliable: %v param %d prio %d", err, ch2.ReliabilityParameter(), ch2.Priority())
+	}
+	if _, err := client.Open("bad", ChannelOptions{Type: 0x05}); err == nil {
+		t.Error("undefined channel type opened")
+	}
+}
+
+func TestServerSideOpen(t *testing.T) {
+	client, server := associationPair(t)
+	echoServer(t, client)
+	ch, err := server.Open("from-sfu", ChannelOptions{Type: ChannelReliableUnordered})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.StreamID()%2 != 1 {
+		t.Fatalf("server opened stream id %d, want odd (RFC 8832 §6)", ch.StreamID())
+	}
+	if err := ch.WriteString("ping"); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 100)
+	n, isString, err := readWithin(t, ch, buf)
+	if err != nil || !isString || string(buf[:n]) != "ping" {
+		t.Fatalf("echo %q %v %v", buf[:n], isString, err)
+	}
+	if _, err := ch.Write([]byte{}); err != nil {
+		t.Fatal(err)
+	}
+	n, isString, err = readWithin(t, ch, buf)
+	if err != nil || isString || n != 0 {
+		t.Fatalf("empty binary echo: %d %v %v", n, isString, err)
+	}
+}
+
+func TestCloseResetsStream(t *testing.T) {
+	client, server := associationPair(t)
+	ch, err := client.Open("closing", ChannelOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	sch, err := server.Accept(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ch.WriteString("last"); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 100)
+	if n, _, err := readWithin(t, sch, buf); err != nil || string(buf[:n]) != "last" {
+		t.Fatalf("%q %v", buf[:n], err)
+	}
+	if err := ch.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// RFC 8831 §6.7: the peer sees the reset as end of stream and resets
+	// its side; the closer then reads EOF as well.
+	if _, _, err := readWithin(t, sch, buf); !errors.Is(err, io.EOF) {
+		t.Fatalf("server read after reset: %v, want io.EOF", err)
+	}
+	if _, _, err := readWithin(t, ch, buf); !errors.Is(err, io.EOF) {
+		t.Fatalf("client read after both resets: %v, want io.EOF", err)
+	}
+	if err := ch.WriteString("after"); err == nil {
+		t.Error("write after close succeeded")
+	}
+}
+
+func rawOpen(t *testing.T, raw *sctp.Association, id uint16, o Open) *sctp.Stream {
+	t.Helper()
+	s, err := raw.OpenStream(id, sctp.PayloadProtocolIdentifier(PPIDDCEP))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := o.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WriteSCTP(b, sctp.PayloadProtocolIdentifier(PPIDDCEP)); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func expectReset(t *testing.T, s *sctp.Stream) {
+	t.Helper()
+	_ = s.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 100)
+	n, ppid, err := s.ReadSCTP(buf)
+	if !errors.Is(err, io.EOF) {
+		t.Fatalf("stream %d: read %x ppid %v err %v, want reset (EOF)", s.StreamIdentifier(), buf[:n], ppid, err)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	raw, ours := rawPair(t)
+	// The raw side is the DTLS client: it must use even ids. Id 1 is ours.
+	expectReset(t, rawOpen(t, raw, 1, Open{Label: []byte("wrong parity")}))
+	// Undefined channel type.
+	expectReset(t, rawOpen(t, raw, 2, Open{ChannelType: 0x03, Label: []byte("bad type")}))
+	// First message not DCEP.
+	s, err := raw.OpenStream(4, sctp.PayloadProtocolIdentifier(PPIDString))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WriteSCTP([]byte("data first"), sctp.PayloadProtocolIdentifier(PPIDString)); err != nil {
+		t.Fatal(err)
+	}
+	expectReset(t, s)
+	// Truncated OPEN.
+	s6, err := raw.OpenStream(6, sctp.PayloadProtocolIdentifier(PPIDDCEP))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s6.WriteSCTP([]byte{0x03, 0x00, 0x01}, sctp.PayloadProtocolIdentifier(PPIDDCEP)); err != nil {
+		t.Fatal(err)
+	}
+	expectReset(t, s6)
+	if got := ours.Counters.RefusedOpens.Load(); got != 4 {
+		t.Errorf("refused %d opens, want 4", got)
+	}
+	if got := ours.Counters.NonDCEPFirst.Load(); got != 1 {
+		t.Errorf("non-DCEP first = %d, want 1", got)
+	}
+	// A good open on id 8 still works after all that.
+	good := rawOpen(t, raw, 8, Open{Label: []byte("good")})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ch, err := ours.Accept(ctx)
+	if err != nil || ch.Label() != "good" {
+		t.Fatalf("accept: %v", err)
+	}
+	_ = good.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 10)
+	n, ppid, err := good.ReadSCTP(buf)
+	if err != nil || PPID(ppid) != PPIDDCEP || !bytes.Equal(buf[:n], []byte{0x02}) {
+		t.Fatalf("ACK: %x ppid %d err %v", buf[:n], ppid, err)
+	}
+
+	// Deprecated partial PPIDs are reassembled; unknown PPIDs and stray DCEP
+	// are counted and skipped.
+	for _, part := range []struct {
+		b []byte
+		p PPID
+	}{
+		{[]byte{0x02}, PPIDDCEP}, // duplicate ACK: dropped
+		{[]byte("x"), 99},        // unknown PPID: dropped
+		{[]byte("hel"), PPIDStringPartial},
+		{[]byte("lo "), PPIDStringPartial},
+		{[]byte("world"), PPIDString},
+	} {
+		if _, err := good.WriteSCTP(part.b, sctp.PayloadProtocolIdentifier(part.p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rb := make([]byte, 100)
+	n, isString, err := readWithin(t, ch, rb)
+	if err != nil || !isString || string(rb[:n]) != "hello world" {
+		t.Fatalf("reassembled %q %v %v", rb[:n], isString, err)
+	}
+	if ours.Counters.DroppedDCEP.Load() != 1 || ours.Counters.UnknownPPID.Load() != 1 {
+		t.Errorf("dropped DCEP %d unknown PPID %d, want 1 and 1", ours.Counters.DroppedDCEP.Load(), ours.Counters.UnknownPPID.Load())
+	}
+	// An empty message arrives with its one ignored byte (RFC 8831 §6.6).
+	if _, err := good.WriteSCTP([]byte{0}, sctp.PayloadProtocolIdentifier(PPIDBinaryEmpty)); err != nil {
+		t.Fatal(err)
+	}
+	n, isString, err = readWithin(t, ch, rb)
+	if err != nil || isString || n != 0 {
+		t.Fatalf("empty binary: n %d string %v err %v", n, isString, err)
+	}
+}
+
+func TestMessageTooLarge(t *testing.T) {
+	client, _ := associationPair(t)
+	ch, err := client.Open("big", ChannelOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ch.WriteMessage(make([]byte, DefaultMaxMessageSize+1), false); err == nil {
+		t.Error("message above the peer's max-message-size sent")
+	}
+}
+
+func TestAssociationCloseUnblocksAccept(t *testing.T) {
+	client, _ := associationPair(t)
+	done := make(chan error, 1)
+	go func() {
+		_, err := client.Accept(context.Background())
+		done <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	if err := client.Close(); err != nil && !errors.Is(err, io.EOF) {
+		t.Logf("close: %v", err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("Accept after Close: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Accept not released by Close")
+	}
+	if _, err := client.Open("x", ChannelOptions{}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Open after Close: %v", err)
+	}
+}
