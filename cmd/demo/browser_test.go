@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/plainrtc/plainrtc/internal/browsertest"
+	"github.com/plainrtc/plainrtc/sfu"
+)
+
+// rig is an SFU and the demo page on an HTTP test server, with a collector
+// for what the pages report.
+type rig struct {
+	srv  *sfu.Server
+	url  string
+	col  *browsertest.Collector
+	logs *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// newRig starts the SFU with its media socket on ip (port chosen by the
+// system) and the page on ip too.
+func newRig(t *testing.T, ip string) *rig {
+	t.Helper()
+	logs := &syncBuffer{}
+	srv, err := sfu.New(sfu.Config{
+		UDP:    netip.AddrPortFrom(netip.MustParseAddr(ip), 0),
+		Logger: slog.New(slog.NewTextHandler(logs, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := browsertest.NewCollector()
+	hs := httptest.NewUnstartedServer(newHandler(srv, col))
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs.Listener.Close()
+	hs.Listener = ln
+	hs.Start()
+	r := &rig{srv: srv, url: hs.URL, col: col, logs: logs}
+	t.Cleanup(func() {
+		hs.Close()
+		srv.Close()
+		if t.Failed() || testing.Verbose() {
+			t.Logf("SFU log:\n%s", logs.String())
+			t.Logf("SFU stats: %v", srv.Stats())
+		}
+	})
+	return r
+}
+
+// statsReport is what app.js posts with kind "stats".
+type statsReport struct {
+	Role  string
+	State string
+	Stats map[string]struct {
+		Packets          float64
+		Bytes            float64
+		FramesDecoded    float64
+		FramesEncoded    float64
+		AudioLevel       float64
+		TotalAudioEnergy float64
+		Codec            string
+		DtlsState        string
+		SrtpCipher       string
+	}
+}
+
+func decodeStats(t *testing.T, r browsertest.Report) statsReport {
+	var s statsReport
+	if err := r.Decode(&s); err != nil {
+		t.Fatalf("stats report %s: %v", r.Raw, err)
+	}
+	return s
+}
+
+// playing reports whether a player's stats show audio and video arriving
+// and decoded, with a non-zero audio level.
+func playing(s statsReport, minPackets float64) bool {
+	a, v := s.Stats["inbound-rtp.audio"], s.Stats["inbound-rtp.video"]
+	return s.Role == "play" && a.Packets >= minPackets && v.Packets >= minPackets && v.FramesDecoded > 0 && a.AudioLevel > 0
+}
+
+// publishAndPlay opens a publisher page in pub and a player page in play,
+// and waits until the player decodes media. It returns the last player
+// stats.
+func (r *rig) publishAndPlay(t *testing.T, pub, play browsertest.Kind, room string) statsReport {
+	t.Helper()
+	browsertest.Require(t, pub)
+	browsertest.Require(t, play)
+	browsertest.Launch(t, pub, fmt.Sprintf("%s/?room=%s&do=publish&report=1", r.url, room))
+	r.col.WaitKind(t, 20*time.Second, "state", func(rep browsertest.Report) bool {
+		s := decodeStats(t, rep)
+		return s.Role == "publish" && s.State == "connected"
+	})
+	browsertest.Launch(t, play, fmt.Sprintf("%s/?room=%s&do=play&report=1", r.url, room))
+	rep := r.col.WaitKind(t, 20*time.Second, "stats", func(rep browsertest.Report) bool {
+		return playing(decodeStats(t, rep), 5)
+	})
+	s := decodeStats(t, rep)
+	t.Logf("player stats: %+v", s.Stats)
+	return s
+}
+
+func TestChromiumToChromium(t *testing.T) {
+	browsertest.Require(t, browsertest.Chromium)
+	r := newRig(t, "127.0.0.1")
+	r.publishAndPlay(t, browsertest.Chromium, browsertest.Chromium, "cc")
+}
+
+var _ = os.Getenv

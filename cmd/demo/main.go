@@ -1,0 +1,92 @@
+// Command demo runs the plainrtc SFU with a minimal test page: publish a
+// camera into a room with WHIP, play a room back with WHEP, echo text
+// through a data channel.
+//
+//	go run ./cmd/demo [-http 127.0.0.1:8080] [-udp 50000] [-ip 127.0.0.1]
+package main
+
+import (
+	"context"
+	"embed"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/plainrtc/plainrtc/sfu"
+)
+
+//go:embed static
+var static embed.FS
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses flags, starts the SFU and the HTTP server, prints the URL to
+// open and serves until ctx is done or SIGINT/SIGTERM.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	httpAddr := fl.String("http", "127.0.0.1:8080", "HTTP listen address (WHIP, WHEP, the page)")
+	udpPort := fl.Int("udp", 50000, "UDP port of the single media socket")
+	ip := fl.String("ip", "127.0.0.1", "address to bind the media socket to and advertise as the ICE candidate")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	addr, err := netip.ParseAddr(*ip)
+	if err != nil {
+		return fmt.Errorf("-ip %q: %w", *ip, err)
+	}
+	if *udpPort < 0 || *udpPort > 65535 {
+		return fmt.Errorf("-udp %d: not a port", *udpPort)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	srv, err := sfu.New(sfu.Config{UDP: netip.AddrPortFrom(addr, uint16(*udpPort)), Logger: log})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: newHandler(srv, nil)}
+	fmt.Fprintf(stdout, "plainrtc demo: open http://%s/ (media on udp %s)\n", ln.Addr(), srv.MediaAddr())
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		hs.Close()
+		return nil
+	case err := <-errc:
+		return err
+	}
+}
+
+// newHandler serves the page (/, /app.js), WHIP and WHEP, and, when report
+// is not nil, /report for pages driven by tests.
+func newHandler(srv *sfu.Server, report http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	sub, _ := fs.Sub(static, "static")
+	mux.Handle("/", http.FileServerFS(sub))
+	mux.Handle("/whip/", srv.Handler())
+	mux.Handle("/whep/", srv.Handler())
+	if report != nil {
+		mux.Handle("/report", report)
+	}
+	return mux
+}

@@ -1,0 +1,339 @@
+package sfu
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/pion/dtls/v3"
+
+	"github.com/plainrtc/plainrtc/ice"
+	"github.com/plainrtc/plainrtc/sfu/datachannel"
+	"github.com/plainrtc/plainrtc/sfu/transport"
+	"github.com/plainrtc/plainrtc/srtp"
+)
+
+// session is the I/O side of one peer: its ICE agent, its share of the
+// socket, DTLS, SRTP contexts and data channels. The media logic is the
+// engine's peer. Fields below mu are guarded by Server.mu.
+type session struct {
+	s       *Server
+	id      string
+	kind    string
+	room    string
+	log     *slog.Logger
+	created time.Time
+	fps     []transport.Fingerprint
+	role    transport.Role // our DTLS role
+	setup   string         // our a=setup
+	hasData bool
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// Guarded by Server.mu.
+	p          *peer
+	agent      *ice.Agent
+	tp         *transport.Peer
+	connected  bool // ICE nominated
+	secured    bool // DTLS done, SRTP keys installed
+	srtpLocal  *srtp.Context
+	srtpRemote *srtp.Context
+	assoc      *datachannel.Association
+	ended      bool
+	endReason  string
+	srtpDrops  uint64
+	inBuf      [1500]byte
+	outBuf     [1600]byte
+}
+
+func newSession(s *Server, id, kind, room string, o *offer, fps []transport.Fingerprint, now time.Time) (*session, error) {
+	agent, err := ice.NewAgent(ice.Config{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := agent.SetRemoteCredentials(ice.Credentials{Ufrag: o.Ufrag, Pwd: o.Pwd}, now); err != nil {
+		return nil, &badSDP{err.Error()}
+	}
+	for _, a := range s.adverts {
+		if _, err := agent.AddHostCandidate(a); err != nil {
+			return nil, err
+		}
+	}
+	x := &session{s: s, id: id, kind: kind, room: room, created: now, fps: fps, agent: agent,
+		log: s.log.With("session", id, "kind", kind, "room", room)}
+	// RFC 8842 §5.3: the answerer of actpass picks; we take the DTLS
+	// server role (passive), so the browser's ClientHello starts the
+	// handshake as soon as ICE is connected. An offer that is itself
+	// passive makes us the client.
+	x.role, x.setup = transport.RoleServer, "passive"
+	if o.Setup == "passive" {
+		x.role, x.setup = transport.RoleClient, "active"
+	}
+	x.ctx, x.cancel = context.WithCancel(context.Background())
+	return x, nil
+}
+
+// HandleSTUN implements transport.Handler: the ICE agent authenticates and
+// answers the connectivity check (RFC 8445 §7.3, ICE-lite §2.5).
+func (x *session) HandleSTUN(msg []byte, from netip.AddrPort) transport.STUNVerdict {
+	s := x.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if x.ended {
+		return transport.STUNRejected
+	}
+	now := time.Now()
+	before := x.agent.Stats().Nominations
+	err := x.agent.HandleSTUN(msg, s.mux.LocalAddrPort(), from, now)
+	for t, ok := x.agent.PollTransmit(); ok; t, ok = x.agent.PollTransmit() {
+		if _, werr := x.tp.WriteTo(t.Payload, t.Dst); werr != nil {
+			s.counters.writeFailures++
+		}
+	}
+	x.pollEvents()
+	switch {
+	case err != nil:
+		return transport.STUNRejected
+	case x.agent.Stats().Nominations > before:
+		return transport.STUNNominated
+	}
+	return transport.STUNAccepted
+}
+
+func (x *session) pollEvents() {
+	for ev, ok := x.agent.PollEvent(); ok; ev, ok = x.agent.PollEvent() {
+		switch ev.Kind {
+		case ice.EventConnected:
+			x.connected = true
+			x.log.Info("ICE connected", "nominated_local", ev.Pair.Local.String(), "nominated_remote", ev.Pair.Remote.String(),
+				"after", ev.Time.Sub(x.created).Round(time.Millisecond).String())
+		case ice.EventSelectedPairChanged:
+			x.log.Info("ICE selected pair changed", "local", ev.Pair.Local.String(), "remote", ev.Pair.Remote.String())
+		case ice.EventConsentLost:
+			x.log.Info("ICE consent lost", "remote", ev.Pair.Remote.String())
+		}
+	}
+}
+
+// timeout runs the agent's consent timer and the connect deadline; it
+// returns why the session must end, or "".
+func (x *session) timeout(now time.Time) string {
+	if x.ended {
+		return ""
+	}
+	x.agent.HandleTimeout(now)
+	x.pollEvents()
+	if x.agent.ConsentLost() {
+		return "ICE consent expired (RFC 7675 §5.1)"
+	}
+	if !x.secured && now.Sub(x.created) > x.s.cfg.ConnectTimeout {
+		if !x.connected {
+			return "ICE not connected within " + x.s.cfg.ConnectTimeout.String()
+		}
+		return "DTLS not established within " + x.s.cfg.ConnectTimeout.String()
+	}
+	return ""
+}
+
+// startHandshake runs DTLS in its own goroutine (pion/dtls blocks), then
+// installs the SRTP contexts and, if negotiated, starts SCTP.
+func (x *session) startHandshake() {
+	s := x.s
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		ctx, cancel := context.WithTimeout(x.ctx, s.cfg.ConnectTimeout)
+		defer cancel()
+		sess, err := x.tp.Handshake(ctx, transport.DTLSParams{Role: x.role, RemoteFingerprints: x.fps})
+		if err != nil {
+			reason := "DTLS handshake failed: " + err.Error()
+			if errors.Is(err, transport.ErrFingerprintMismatch) {
+				reason = "DTLS certificate does not match a=fingerprint (RFC 8122 §5)"
+			}
+			if x.ctx.Err() == nil {
+				s.end(x, reason)
+			}
+			return
+		}
+		local, remote, err := srtp.FromKeyingMaterial(srtp.Profile(sess.Keys.Profile), sess.Keys.KeyingMaterial, x.role == transport.RoleClient)
+		if err != nil {
+			s.end(x, "SRTP keys: "+err.Error())
+			return
+		}
+		cipher := ""
+		if c, ok := sess.Conn.(*dtls.Conn); ok {
+			if st, ok := c.ConnectionState(); ok {
+				cipher = st.CipherSuiteID.String()
+			}
+		}
+		s.mu.Lock()
+		if x.ended {
+			s.mu.Unlock()
+			return
+		}
+		x.srtpLocal, x.srtpRemote, x.secured = local, remote, true
+		s.mu.Unlock()
+		x.log.Info("DTLS established", "role", x.role.String(), "cipher", cipher, "srtp_profile", sess.Keys.Profile.String(),
+			"after", time.Since(x.created).Round(time.Millisecond).String())
+		if x.hasData {
+			x.runDataChannels(sess)
+		}
+	}()
+}
+
+// runDataChannels starts SCTP over DTLS (RFC 8261) and echoes every message
+// on every channel the browser opens (RFC 8831, DCEP RFC 8832).
+func (x *session) runDataChannels(sess *transport.Session) {
+	role := datachannel.RoleServer
+	if x.role == transport.RoleClient {
+		role = datachannel.RoleClient
+	}
+	a, err := datachannel.NewAssociation(x.ctx, sess.Conn, datachannel.Config{Role: role, Logger: x.log})
+	if err != nil {
+		if x.ctx.Err() == nil {
+			x.log.Warn("SCTP association failed", "err", err)
+		}
+		return
+	}
+	x.s.mu.Lock()
+	if x.ended {
+		x.s.mu.Unlock()
+		a.Close()
+		return
+	}
+	x.assoc = a
+	x.s.mu.Unlock()
+	for {
+		ch, err := a.Accept(x.ctx)
+		if err != nil {
+			return
+		}
+		x.log.Info("data channel open", "label", ch.Label(), "protocol", ch.Protocol(), "stream", ch.StreamID())
+		x.s.wg.Add(1)
+		go func() {
+			defer x.s.wg.Done()
+			echo(ch)
+		}()
+	}
+}
+
+// echo sends every message back on its channel until the channel closes.
+func echo(ch *datachannel.Channel) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, isString, err := ch.ReadMessage(buf)
+		if err != nil {
+			return
+		}
+		if err := ch.WriteMessage(buf[:n], isString); err != nil {
+			return
+		}
+	}
+}
+
+// HandleRTP implements transport.Handler: unprotect (RFC 3711 §3.3) and give
+// the packet to the engine.
+func (x *session) HandleRTP(pkt []byte, from netip.AddrPort) {
+	x.handleSRTP(pkt, from, false)
+}
+
+// HandleRTCP implements transport.Handler (RFC 3711 §3.4, RFC 5761).
+func (x *session) HandleRTCP(pkt []byte, from netip.AddrPort) {
+	x.handleSRTP(pkt, from, true)
+}
+
+func (x *session) handleSRTP(pkt []byte, from netip.AddrPort, isRTCP bool) {
+	s := x.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if x.ended {
+		return
+	}
+	if !x.secured {
+		s.counters.srtpBeforeKeys++
+		return
+	}
+	if len(pkt) > len(x.inBuf) {
+		s.counters.srtpOther++
+		return
+	}
+	b := x.inBuf[:copy(x.inBuf[:], pkt)]
+	var plain []byte
+	var err error
+	if isRTCP {
+		plain, err = x.srtpRemote.DecryptRTCP(b)
+	} else {
+		plain, err = x.srtpRemote.DecryptRTP(b)
+	}
+	if err != nil {
+		x.srtpDrops++
+		switch {
+		case errors.Is(err, srtp.ErrReplayed), errors.Is(err, srtp.ErrTooOld):
+			s.counters.srtpReplay++
+			s.mux.ReportSRTPDrop(transport.DropReplay, from, err)
+		case errors.Is(err, srtp.ErrAuthFailed):
+			s.counters.srtpAuth++
+			s.mux.ReportSRTPDrop(transport.DropSRTPAuth, from, err)
+		default:
+			s.counters.srtpOther++
+			s.mux.ReportSRTPDrop(transport.DropSRTPAuth, from, err)
+		}
+		return
+	}
+	now := time.Now()
+	if isRTCP {
+		s.eng.handleRTCP(x.p, plain, now)
+	} else {
+		s.eng.handleRTP(x.p, plain, now)
+	}
+	s.flushLocked()
+}
+
+// send protects one packet and writes it to the selected address. Called
+// with Server.mu held.
+func (x *session) send(isRTCP bool, pkt []byte) {
+	if !x.secured || x.ended {
+		return
+	}
+	var out []byte
+	var err error
+	if isRTCP {
+		out, err = x.srtpLocal.EncryptRTCP(x.outBuf[:0], pkt)
+	} else {
+		out, err = x.srtpLocal.EncryptRTP(x.outBuf[:0], pkt)
+	}
+	if err != nil {
+		x.s.counters.encryptFailures++
+		return
+	}
+	if _, err := x.tp.Write(out); err != nil {
+		x.s.counters.writeFailures++
+	}
+}
+
+// end ends x from a goroutine that does not hold mu.
+func (s *Server) end(x *session, reason string) {
+	s.mu.Lock()
+	s.endLocked(x, reason)
+	s.mu.Unlock()
+	x.release()
+}
+
+// release closes what may block: the DTLS connection, SCTP, the mux peer.
+// Called without mu, after endLocked.
+func (x *session) release() {
+	x.cancel()
+	x.s.mu.Lock()
+	a, tp := x.assoc, x.tp
+	x.assoc = nil
+	x.s.mu.Unlock()
+	if a != nil {
+		a.Close()
+	}
+	if tp != nil {
+		tp.Close()
+	}
+}
