@@ -1,0 +1,136 @@
+package rtp_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/plainrtc/plainrtc/conformance"
+	"github.com/plainrtc/plainrtc/rtp"
+)
+
+// tsharkOrSkip returns tshark's path, skipping the test when it is missing
+// unless PLAINRTC_REQUIRE_BROWSER=1 (CI), where a missing tool fails.
+func tsharkOrSkip(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("tshark")
+	if err != nil {
+		if os.Getenv("PLAINRTC_REQUIRE_BROWSER") == "1" {
+			t.Fatal("tshark not installed and PLAINRTC_REQUIRE_BROWSER=1: .ci/run installs it")
+		}
+		t.Skip("tshark not installed: VP8 keyframe cross-check against Wireshark's dissector skipped (set PLAINRTC_REQUIRE_BROWSER=1 to fail instead)")
+	}
+	return path
+}
+
+// The VP8 keyframes rtp finds in the decrypted packets of every session are
+// exactly those Wireshark's VP8 dissector finds in the same packets: both
+// are written to a pcap, tshark decodes it with "-d udp.port==<server>,rtp
+// -d rtp.pt==<VP8 PT>,vp8" and reports vp8.hdr.frametype (0 = key frame,
+// RFC 7741 §4.3) for every packet that starts a frame.
+func TestCorpusVP8KeyframesMatchTshark(t *testing.T) {
+	tshark := tsharkOrSkip(t)
+	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+		pkts := decryptSession(t, s)
+		maps := readSDPMaps(s.Answer, s.Offer)
+		vp8PT, ok := maps.ptOf("VP8")
+		if !ok {
+			t.Fatal("no VP8 payload type in the SDPs")
+		}
+		pcapPath := filepath.Join(t.TempDir(), "clear.pcap")
+		f, err := os.Create(pcapPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := newPcapWriter(f)
+		ours := map[int]bool{} // pcap frame number → keyframe, for VP8 packets
+		var p rtp.Packet
+		for i, cp := range pkts {
+			if !cp.d.Src.Addr().Unmap().Is4() || !cp.d.Dst.Addr().Unmap().Is4() {
+				t.Fatalf("frame %d: %v → %v is not IPv4; the pcap writer writes IPv4 only", cp.d.N, cp.d.Src, cp.d.Dst)
+			}
+			w.writeUDP(cp.d.Time, cp.d.Src, cp.d.Dst, cp.clear)
+			if err := p.Unmarshal(cp.clear); err != nil {
+				t.Fatal(err)
+			}
+			if p.PayloadType != vp8PT || len(p.Payload) == 0 {
+				continue
+			}
+			key, err := rtp.VP8IsKeyframe(p.Payload)
+			if err != nil {
+				t.Fatalf("frame %d: %v", cp.d.N, err)
+			}
+			ours[i+1] = key
+		}
+		if err := f.Close(); err != nil || w.err != nil {
+			t.Fatalf("writing pcap: %v %v", err, w.err)
+		}
+		cmd := exec.Command(tshark, "-r", pcapPath, "-o", "rtp.heuristic_rtp:FALSE",
+			"-d", fmt.Sprintf("udp.port==%d,rtp", s.Server.Port()),
+			"-d", fmt.Sprintf("rtp.pt==%d,vp8", vp8PT),
+			"-T", "fields", "-E", "separator=/t", "-e", "frame.number", "-e", "rtp.p_type", "-e", "vp8.hdr.frametype")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("tshark: %v\n%s", err, stderr.String())
+		}
+		theirs := map[int]bool{} // frame → keyframe, frames with a VP8 payload header
+		rtpFrames := 0
+		sc := bufio.NewScanner(bytes.NewReader(out))
+		for sc.Scan() {
+			fields := strings.Split(sc.Text(), "\t")
+			if len(fields) < 3 {
+				continue
+			}
+			n, err := strconv.Atoi(fields[0])
+			if err != nil {
+				t.Fatalf("tshark line %q", sc.Text())
+			}
+			if fields[1] != "" {
+				rtpFrames++
+			}
+			switch fields[2] {
+			case "":
+			case "0", "False":
+				theirs[n] = true
+			case "1", "True":
+				theirs[n] = false
+			default:
+				t.Fatalf("tshark frametype %q in line %q", fields[2], sc.Text())
+			}
+		}
+		if rtpFrames != len(pkts) {
+			t.Fatalf("tshark decoded %d of %d frames as RTP", rtpFrames, len(pkts))
+		}
+		var keys, starts int
+		for n, key := range ours {
+			theirKey, has := theirs[n]
+			if key && (!has || !theirKey) {
+				t.Errorf("pcap frame %d: rtp says keyframe, tshark frametype %v (present %v)", n, theirKey, has)
+			}
+			if !key && has && theirKey {
+				t.Errorf("pcap frame %d: tshark says keyframe, rtp does not", n)
+			}
+			if key {
+				keys++
+			}
+		}
+		for n := range theirs {
+			if _, ok := ours[n]; !ok {
+				t.Errorf("pcap frame %d: tshark decoded a VP8 header in a packet rtp does not see as VP8", n)
+			}
+			starts++
+		}
+		if keys == 0 {
+			t.Error("no VP8 keyframes found: the comparison proved nothing")
+		}
+		t.Logf("%d VP8 packets, %d with a VP8 payload header per tshark, %d keyframes: rtp and tshark agree", len(ours), starts, keys)
+	})
+}
