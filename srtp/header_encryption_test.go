@@ -45,7 +45,7 @@ func TestHeaderExtensionEncryption(t *testing.T) {
 	oneByte := []byte{
 		0x11, 0xaa, 0xbb, // ID 1, 2 bytes: encrypted
 		0x20, 0xcc, // ID 2, 1 byte: clear
-		0x00,       // padding between elements
+		0x00,             // padding between elements
 		0x33, 1, 2, 3, 4, // ID 3, 4 bytes: encrypted
 	}
 	twoByte := []byte{
