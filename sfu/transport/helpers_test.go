@@ -112,7 +112,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 // bindingRequest builds a connectivity check from the sender to the
 // receiver (RFC 8445 §7.2.2: USERNAME is "receiver:sender", signed with
 // the receiver's password).
-func bindingRequest(t *testing.T, recvUfrag, sendUfrag, recvPwd string) []byte {
+func bindingRequest(t testing.TB, recvUfrag, sendUfrag, recvPwd string) []byte {
 	t.Helper()
 	var b stun.Builder
 	b.Reset(make([]byte, 0, 256), stun.BindingRequest, stun.TransactionID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})

@@ -113,7 +113,8 @@ func (p *Peer) bind(addr netip.AddrPort, sel bool) {
 	}
 	p.mu.Unlock()
 	if cur := p.remote.Load(); cur == nil || (sel && *cur != addr) {
-		p.remote.Store(&addr)
+		selected := addr // allocated only when the selection changes
+		p.remote.Store(&selected)
 		p.remoteAddr.Store(net.UDPAddrFromAddrPort(addr))
 	}
 	if !known {
