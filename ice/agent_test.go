@@ -564,3 +564,39 @@ func TestTransmitQueueBounded(t *testing.T) {
 		t.Errorf("queued %d, dropped %d", n, a.Stats().DropQueueFull)
 	}
 }
+
+// An on-path attacker who appends USE-CANDIDATE after the MESSAGE-INTEGRITY
+// of a genuine check (and recomputes the unkeyed FINGERPRINT) cannot steer
+// the nomination: attributes after MESSAGE-INTEGRITY are ignored
+// (RFC 8489 §9).
+func TestUseCandidateAfterIntegrityIgnored(t *testing.T) {
+	a := newAgent(t, ice.Config{})
+	genuine := req{tid: 1, noFP: true}.build(t)
+	var m stun.Message
+	if err := m.Unmarshal(genuine); err != nil {
+		t.Fatal(err)
+	}
+	var b stun.Builder
+	b.Reset(nil, m.Type, m.TransactionID)
+	for _, at := range m.Attributes {
+		b.AddRaw(at)
+	}
+	b.AddUseCandidate()
+	b.AddFingerprint()
+	forged, _ := b.Bytes()
+	if err := a.HandleSTUN(forged, sfuAddr, peerB, t0); err != nil {
+		t.Fatalf("forged request: %v", err)
+	}
+	if _, ok := a.SelectedPair(); ok {
+		t.Error("USE-CANDIDATE outside the integrity nominated a pair")
+	}
+}
+
+// A request with neither ICE-CONTROLLING nor ICE-CONTROLLED (an RFC 5245
+// era peer) has no role to conflict with and is answered.
+func TestRequestWithoutRole(t *testing.T) {
+	a := newAgent(t, ice.Config{})
+	if m, err := handle(t, a, req{tid: 1, noRole: true, useCandidate: true}, peerA, t0); m == nil || m.Type != stun.BindingSuccess {
+		t.Errorf("request without a role attribute: %v", err)
+	}
+}

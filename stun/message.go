@@ -121,23 +121,29 @@ func (m *Message) Unmarshal(b []byte) error {
 
 // FindAttribute returns the value of the first attribute of type t in the
 // STUN message b without building a Message (and without allocating).
-// It validates the framing the same way Unmarshal does up to the match.
+// It validates the framing the same way Unmarshal does up to the match,
+// and skips what Get skips (attributes after the integrity attributes).
 func FindAttribute(b []byte, t AttrType) ([]byte, error) {
 	rest, err := parseHeader(b)
 	if err != nil {
 		return nil, err
 	}
 	off := HeaderSize
+	var after afterIntegrity
 	for len(rest) > 0 {
 		var a RawAttribute
 		a, rest, err = nextAttribute(rest, off)
 		if err != nil {
 			return nil, err
 		}
+		off = len(b) - len(rest)
+		if after.ignores(a.Type) {
+			continue
+		}
 		if a.Type == t {
 			return a.Value, nil
 		}
-		off = len(b) - len(rest)
+		after.see(a.Type)
 	}
 	return nil, ErrAttributeNotFound
 }
@@ -201,14 +207,47 @@ func putAttribute(b []byte, t AttrType, v, pad []byte) int {
 }
 
 // Get returns the first attribute of type t (RFC 8489 §14: for duplicate
-// attributes only the first need be processed).
+// attributes only the first need be processed). Attributes the integrity
+// does not cover are ignored, as RFC 8489 §9 requires: after
+// MESSAGE-INTEGRITY only MESSAGE-INTEGRITY-SHA256 and FINGERPRINT count;
+// after MESSAGE-INTEGRITY-SHA256 (without MESSAGE-INTEGRITY) only
+// FINGERPRINT. m.Attributes still lists them all.
 func (m *Message) Get(t AttrType) (RawAttribute, bool) {
+	var after afterIntegrity
 	for i := range m.Attributes {
-		if m.Attributes[i].Type == t {
-			return m.Attributes[i], true
+		a := &m.Attributes[i]
+		if after.ignores(a.Type) {
+			continue
 		}
+		if a.Type == t {
+			return *a, true
+		}
+		after.see(a.Type)
 	}
 	return RawAttribute{}, false
+}
+
+// afterIntegrity tracks the RFC 8489 §9 rule on attributes that follow
+// the integrity attributes while walking a message in order.
+type afterIntegrity struct{ mi, mi256 bool }
+
+func (s *afterIntegrity) ignores(t AttrType) bool {
+	switch {
+	case s.mi:
+		return t != AttrMessageIntegritySHA256 && t != AttrFingerprint
+	case s.mi256:
+		return t != AttrFingerprint
+	}
+	return false
+}
+
+func (s *afterIntegrity) see(t AttrType) {
+	switch t {
+	case AttrMessageIntegrity:
+		s.mi = true
+	case AttrMessageIntegritySHA256:
+		s.mi256 = true
+	}
 }
 
 // Contains reports whether m has an attribute of type t.
@@ -228,13 +267,19 @@ func (m *Message) value(t AttrType) ([]byte, error) {
 }
 
 // UnknownComprehensionRequired appends to dst the comprehension-required
-// attribute types (< 0x8000) of m for which known returns false; when
+// attribute types (< 0x8000) of m for which known returns false (those
+// Get would ignore after the integrity attributes are skipped); when
 // known is nil, AttrType.Understood is used. A request with any such
 // attribute gets a 420 response listing them in UNKNOWN-ATTRIBUTES,
 // RFC 8489 §6.3.1.1.
 func (m *Message) UnknownComprehensionRequired(dst []AttrType, known func(AttrType) bool) []AttrType {
+	var after afterIntegrity
 	for i := range m.Attributes {
 		t := m.Attributes[i].Type
+		if after.ignores(t) {
+			continue
+		}
+		after.see(t)
 		if !t.ComprehensionRequired() {
 			continue
 		}
