@@ -13,6 +13,7 @@ function log(...a) {
   const line = a.map(x => typeof x === 'string' ? x : JSON.stringify(x)).join(' ');
   logEl.textContent += line + '\n';
   console.log(line);
+  report('log', {t: Math.round(performance.now()), line});
 }
 function report(kind, obj) {
   if (!reporting) return Promise.resolve();
@@ -40,7 +41,9 @@ async function negotiate(pc, endpoint, role) {
     report('state', {role, state: pc.connectionState});
   });
   await pc.setLocalDescription(await pc.createOffer());
+  log(role, 'offer created, gathering');
   await gathered(pc);
+  log(role, 'gathering', pc.iceGatheringState, '- POST', endpoint);
   const resp = await fetch(endpoint, {method: 'POST', headers: {'Content-Type': 'application/sdp'}, body: pc.localDescription.sdp});
   const body = await resp.text();
   if (resp.status !== 201) throw new Error(endpoint + ': ' + resp.status + ' ' + body);
@@ -55,6 +58,7 @@ async function negotiate(pc, endpoint, role) {
 function room() { return encodeURIComponent(document.getElementById('room').value); }
 
 async function publish() {
+  log('publish: getUserMedia');
   const stream = await navigator.mediaDevices.getUserMedia({audio: true, video: {width: 320, height: 240}});
   document.getElementById('local').srcObject = stream;
   const pc = new RTCPeerConnection();
