@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/pion/dtls/v3"
+	"github.com/plainrtc/plainrtc/srtp"
 )
 
 // Role is the local DTLS role. The SDP answer's a=setup decides it
@@ -45,6 +46,10 @@ type DTLSParams struct {
 	// RemoteFingerprints are the peer's a=fingerprint values (RFC 8122 §5);
 	// its certificate must match one of them.
 	RemoteFingerprints []Fingerprint
+	// Profiles restricts the use_srtp profiles offered (client) or accepted
+	// (server), in preference order. nil means all three supported ones:
+	// AEAD_AES_128_GCM, AEAD_AES_256_GCM, AES128_CM_HMAC_SHA1_80.
+	Profiles []SRTPProfile
 }
 
 // Session is an established DTLS association: Conn carries SCTP for data
@@ -55,6 +60,15 @@ type Session struct {
 	Conn net.Conn
 	Role Role
 	Keys SRTPKeys
+	// CipherSuite is the negotiated DTLS cipher suite, for logs.
+	CipherSuite string
+}
+
+// SRTPContexts builds the two SRTP contexts of the session from its
+// exported keys (RFC 5764 §4.2): local protects what we send, remote
+// unprotects what the peer sends.
+func (s *Session) SRTPContexts(opts ...srtp.Option) (local, remote *srtp.Context, err error) {
+	return srtp.FromKeyingMaterial(srtp.Profile(s.Keys.Profile), s.Keys.KeyingMaterial, s.Role == RoleClient, opts...)
 }
 
 // Handshake runs DTLS 1.2 with pion/dtls over the peer's share of the
@@ -69,9 +83,19 @@ func (p *Peer) Handshake(ctx context.Context, params DTLSParams) (*Session, erro
 	m := p.mux
 	log := m.log.With("ufrag", p.ufrag, "role", params.Role.String())
 	var verified verifyResult
+	profiles := offeredProfiles
+	if params.Profiles != nil {
+		profiles = make([]dtls.SRTPProtectionProfile, len(params.Profiles))
+		for i, p := range params.Profiles {
+			if _, _, ok := p.KeyLengths(); !ok {
+				return nil, fmt.Errorf("transport: SRTP profile %s not supported (RFC 5764 §4.1.2)", p)
+			}
+			profiles[i] = dtls.SRTPProtectionProfile(p)
+		}
+	}
 	cfg := &dtls.Config{
 		Certificates:           []tls.Certificate{m.cert.tls},
-		SRTPProtectionProfiles: offeredProfiles,
+		SRTPProtectionProfiles: profiles,
 		ExtendedMasterSecret:   dtls.RequestExtendedMasterSecret,
 		// RFC 8827 §6.5: certificates are self-signed and authenticated by
 		// the fingerprint alone, so chain verification is off and the
@@ -122,9 +146,13 @@ func (p *Peer) Handshake(ctx context.Context, params DTLSParams) (*Session, erro
 		m.Counters.drop(log, DropHandshake, "DTLS-SRTP key export failed", "err", err)
 		return nil, err
 	}
+	suite := ""
+	if st, ok := conn.ConnectionState(); ok {
+		suite = st.CipherSuiteID.String()
+	}
 	m.Counters.Handshakes.Add(1)
-	log.Info("DTLS handshake complete", "profile", keys.Profile.String())
-	return &Session{Conn: conn, Role: params.Role, Keys: keys}, nil
+	log.Info("DTLS handshake complete", "profile", keys.Profile.String(), "cipher", suite)
+	return &Session{Conn: conn, Role: params.Role, Keys: keys, CipherSuite: suite}, nil
 }
 
 // exportSRTPKeys reads the negotiated profile (RFC 5764 §4.1.2) and exports

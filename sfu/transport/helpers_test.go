@@ -157,7 +157,8 @@ type hsResult struct {
 }
 
 // handshake runs both sides concurrently; a's role is aRole, b the other.
-func handshake(t *testing.T, a, b *endpoint, aRole Role, aExpects, bExpects []Fingerprint) (hsResult, hsResult) {
+// clientProfiles, if given, restrict what the DTLS client offers.
+func handshake(t *testing.T, a, b *endpoint, aRole Role, aExpects, bExpects []Fingerprint, clientProfiles ...SRTPProfile) (hsResult, hsResult) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -165,13 +166,17 @@ func handshake(t *testing.T, a, b *endpoint, aRole Role, aExpects, bExpects []Fi
 	if aRole == RoleServer {
 		bRole = RoleClient
 	}
+	pa, pb := clientProfiles, []SRTPProfile(nil)
+	if aRole == RoleServer {
+		pa, pb = pb, pa
+	}
 	ra, rb := make(chan hsResult, 1), make(chan hsResult, 1)
 	go func() {
-		s, err := a.peer.Handshake(ctx, DTLSParams{Role: aRole, RemoteFingerprints: aExpects})
+		s, err := a.peer.Handshake(ctx, DTLSParams{Role: aRole, RemoteFingerprints: aExpects, Profiles: pa})
 		ra <- hsResult{s, err}
 	}()
 	go func() {
-		s, err := b.peer.Handshake(ctx, DTLSParams{Role: bRole, RemoteFingerprints: bExpects})
+		s, err := b.peer.Handshake(ctx, DTLSParams{Role: bRole, RemoteFingerprints: bExpects, Profiles: pb})
 		rb <- hsResult{s, err}
 	}()
 	return <-ra, <-rb

@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/plainrtc/plainrtc/ice"
 )
 
 // DefaultPort is the UDP port the mux listens on when Config.Addr has none.
@@ -33,7 +35,7 @@ type Config struct {
 	Addr netip.AddrPort
 	// Certificate is the DTLS identity of every peer. nil generates one.
 	Certificate *Certificate
-	// LocalUfrag routes STUN to peers. nil means UsernameLocalUfrag.
+	// LocalUfrag routes STUN to peers. nil means ice.LocalUfrag.
 	LocalUfrag UfragFunc
 	// MaxDatagramSize: longer datagrams are dropped as oversized. 0 means
 	// DefaultMaxDatagramSize.
@@ -73,7 +75,7 @@ func Listen(cfg Config) (*Mux, error) {
 		cfg.MaxDatagramSize = DefaultMaxDatagramSize
 	}
 	if cfg.LocalUfrag == nil {
-		cfg.LocalUfrag = UsernameLocalUfrag
+		cfg.LocalUfrag = ice.LocalUfrag
 	}
 	log := cfg.Logger
 	if log == nil {
