@@ -2,6 +2,7 @@ package ice_test
 
 import (
 	"bytes"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -49,6 +50,7 @@ func TestReplayCorpus(t *testing.T) {
 		var requests, nominations int
 		var lastRequest time.Time
 		var firstMedia *conformance.Datagram
+		var lastNomination []byte
 		for i, d := range s.Datagrams {
 			if demux.Classify(d.Payload) != demux.STUN {
 				if firstMedia == nil && s.FromBrowser(d) && demux.Classify(d.Payload) != demux.Unknown {
@@ -69,6 +71,7 @@ func TestReplayCorpus(t *testing.T) {
 			}
 			if m.UseCandidate() {
 				nominations++
+				lastNomination = d.Payload
 			}
 			tid := m.TransactionID
 			if err := a.HandleSTUN(d.Payload, d.Dst, d.Src, d.Time); err != nil {
@@ -121,6 +124,30 @@ func TestReplayCorpus(t *testing.T) {
 			t.Errorf("stats %+v", st)
 		}
 
+		// Network change: the browser's last nominating request, replayed
+		// from another address a second later (MESSAGE-INTEGRITY does not
+		// cover the source), moves the selected pair there.
+		moved := netip.AddrPortFrom(netip.MustParseAddr("203.0.113.9"), 40000)
+		if err := a.HandleSTUN(lastNomination, s.Server, moved, lastRequest.Add(time.Second)); err != nil {
+			t.Fatalf("nomination from %v: %v", moved, err)
+		}
+		tx, _ := a.PollTransmit()
+		var resp stun.Message
+		if err := resp.Unmarshal(tx.Payload); err != nil {
+			t.Fatal(err)
+		}
+		if ap, err := resp.XORMappedAddress(); err != nil || ap != moved || tx.Dst != moved {
+			t.Errorf("after the move: XOR-MAPPED-ADDRESS %v (%v), sent to %v; want %v", ap, err, tx.Dst, moved)
+		}
+		e, ok = a.PollEvent()
+		if !ok || e.Kind != ice.EventSelectedPairChanged || e.Pair.Remote != moved {
+			t.Errorf("event %+v, want selected pair changed to %v", e, moved)
+		}
+		if p, _ := a.SelectedPair(); p.Remote != moved {
+			t.Errorf("selected remote %v after the move", p.Remote)
+		}
+		lastRequest = lastRequest.Add(time.Second)
+
 		// Consent: the capture ends long before 30 s; the deadline is 30 s
 		// after the last request on the selected pair.
 		deadline, ok := a.NextTimeout()
@@ -135,8 +162,8 @@ func TestReplayCorpus(t *testing.T) {
 		if a.Connected() {
 			t.Error("consent still valid at its deadline")
 		}
-		if deadline.Sub(lastRequest) > 30*time.Second {
-			t.Errorf("deadline %v after the last request", deadline.Sub(lastRequest))
+		if got := deadline.Sub(lastRequest); got != 30*time.Second {
+			t.Errorf("consent deadline %v after the last request on the selected pair, want 30s", got)
 		}
 	})
 }
