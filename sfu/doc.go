@@ -1,0 +1,68 @@
+// Package sfu is plainrtc's selective forwarding unit: rooms where
+// participants publish audio and video and others receive it, with WHIP and
+// WHEP signaling over plain net/http.
+//
+// # What it implements
+//
+//   - Signaling: WHIP (RFC 9725) and WHEP (draft-ietf-wish-whep) — POST
+//     /whip/{room} or /whep/{room} with an application/sdp offer answers
+//     201 Created with Location, ETag and the answer; DELETE on the
+//     Location ends the session; OPTIONS answers CORS preflights; Link
+//     rel="ice-server" headers carry configured ICE servers (RFC 9725 §4.6).
+//     Errors are 4xx with a reason: 415 for a content type other than
+//     application/sdp, 400 naming the line and rule for SDP that does not
+//     parse or cannot be answered, 404 for an unknown session.
+//   - The answer (RFC 8829 §5.3) of an ICE-lite (RFC 8839 §5.3), BUNDLE-only
+//     (RFC 9143), rtcp-mux (RFC 8858) server with every host candidate in
+//     it. One codec per section: Opus; VP8, then H264 packetization-mode=1,
+//     then VP9 for video. Extensions: MID (RFC 9143 §14.2, from publishers),
+//     audio level (RFC 6464) and video orientation.
+//   - Forwarding (RFC 7667 §3.7, a media-switching translator): every
+//     subscriber gets its own SSRC per stream, the payload type numbers and
+//     header extension IDs it negotiated, and sequence numbers and
+//     timestamps that stay continuous when the source behind a stream
+//     changes (a publisher leaving and another arriving, a new SSRC). Video
+//     (VP8, VP9) starts on a keyframe.
+//   - RTCP termination (RFC 3550 §6): the SFU sends its own receiver
+//     reports to publishers and sender reports to subscribers, each with
+//     SDES CNAME; PLI and FIR from subscribers become PLIs to the publisher,
+//     at most one per 500 ms per track (RFC 4585 §6.3.1, RFC 5104 §4.3.1); a
+//     new subscriber triggers one at once; NACKs (RFC 4585 §6.2.1) are
+//     answered from a 256-packet cache per outgoing video stream.
+//   - Data channels (RFC 8831, DCEP RFC 8832) via sfu/datachannel: every
+//     channel a browser opens echoes its messages.
+//   - Structured logs (log/slog) of each session's life: creation and
+//     tracks, ICE nominated pair, DTLS role, cipher and SRTP profile, data
+//     channels, and why it ended with its packet counts.
+//
+// # Deviations and limits
+//
+//   - No trickle ICE and no ICE restart: PATCH answers 405 (RFC 9725
+//     §4.3.1 allows this for a server that gives every candidate in the
+//     answer, as an ICE-lite host-only server does).
+//   - A WHEP session receives the tracks published when it is created, one
+//     per receiving section of its offer (by kind, oldest publisher first);
+//     sections without a track stay idle and take the next track published
+//     with a matching codec. There is no renegotiation.
+//   - No simulcast or SVC layer selection, no bandwidth estimation
+//     (transport-cc, REMB and abs-send-time are not negotiated), no RTX:
+//     retransmissions to subscribers reuse the original SSRC and sequence
+//     number, and the publisher's RTX stream is dropped (counted).
+//   - The RTCP report interval is 0.5–1.5 s, not the RFC 3550 §6.3
+//     bandwidth-derived one.
+//
+// # Threading model
+//
+// The forwarding core (engine, peer, track, downTrack, rewriter) is a plain
+// state machine in the str0m style: it is fed decrypted packets and the
+// time and queues what to send in an outbox; it owns no goroutine, socket
+// or clock, and its tests drive it with synthetic packets and a fake clock.
+// Server wraps it with I/O: the mux's single read loop (sfu/transport), a
+// timer goroutine (50 ms ticks for RTCP reports, ICE consent and connect
+// deadlines) and the HTTP handlers each take Server.mu for the whole of an
+// event, so the engine, the ICE agents and the SRTP contexts see one event
+// at a time. DTLS handshakes and SCTP associations run in goroutines of
+// their own (pion blocks) and take the lock only to install their results.
+// Ending a session happens under the lock; closing what may block (DTLS,
+// SCTP) happens after it is released.
+package sfu
