@@ -1,0 +1,277 @@
+package sdp
+
+import (
+	"strconv"
+	"strings"
+)
+
+// NewTrack is a track the server starts sending in a subsequent offer.
+type NewTrack struct {
+	Kind  string // "audio" or "video"
+	MID   string // "" picks an unused one
+	Track LocalTrack
+}
+
+// OfferChanges are the changes a server-initiated renegotiation makes.
+type OfferChanges struct {
+	Add  []NewTrack // new sendonly m= sections
+	Stop []string   // mids whose m= sections stop (port 0)
+}
+
+// Offer builds a subsequent offer (RFC 9429 §5.2.2) from the current local
+// description (the answer or offer the server last applied) and the
+// current remote one, for an ICE-lite, BUNDLE-only server:
+//
+//   - o= keeps its sess-id and increments sess-version; s= and t= stay;
+//   - every existing m= section keeps its index, media and mid; stopped
+//     ones get port 0, lose a=msid and leave the BUNDLE group;
+//   - an added track recycles an m= section with port 0 in the local or
+//     remote description ("that m= section MUST be recycled ... including a
+//     new MID value, and placing it at the same index"), else is appended;
+//   - formats, rtcp-fb, extmap, rtcp-mux, rtcp-rsize, rid and simulcast of
+//     existing sections are those of the current local description, which
+//     as an answer holds only negotiated ones;
+//   - new sections are sendonly with the configured codecs of their kind,
+//     reusing the payload types and extension IDs already bound in the
+//     BUNDLE group (RFC 9143 §9.1.1, RFC 8285 §6);
+//   - ICE credentials stay, and with fingerprints, candidates and a=setup
+//     appear only in the tagged section; a=setup keeps the established
+//     DTLS role (RFC 8842 §5.5: an offer that keeps the association uses
+//     the current role), not actpass.
+//
+// Deviation: RFC 9429 §5.2.1 forbids a=ice-lite in offers from browsers;
+// an ICE-lite server must announce itself (RFC 8839 §5.3), so it is there.
+func Offer(local, remote *Session, cfg *Config, ch OfferChanges) (*Session, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if len(local.Media) != len(remote.Media) {
+		return nil, errorString("sdp: local and remote descriptions have different m= section counts (RFC 3264 §6)")
+	}
+	_, sessID, version, ok := local.Origin()
+	if !ok {
+		return nil, errorString("sdp: local description has no usable o= line (RFC 8866 §5.2)")
+	}
+	stop := map[string]bool{}
+	for _, mid := range ch.Stop {
+		stop[mid] = true
+	}
+	used := map[string]bool{}
+	for _, s := range [2]*Session{local, remote} {
+		for i := range s.Media {
+			if mid, ok := s.Media[i].MID(); ok {
+				used[mid] = true
+			}
+		}
+	}
+	adds := append([]NewTrack(nil), ch.Add...)
+	for i := range adds {
+		if adds[i].Kind != "audio" && adds[i].Kind != "video" {
+			return nil, errorString("sdp: NewTrack kind must be audio or video")
+		}
+		if adds[i].MID == "" {
+			adds[i].MID = freeMID(used)
+		} else if used[adds[i].MID] {
+			return nil, errorString("sdp: NewTrack mid " + adds[i].MID + " is already used (RFC 5888 §4)")
+		}
+		used[adds[i].MID] = true
+	}
+	bound := newBindings(local)
+
+	// Plan: one entry per output section.
+	type section struct {
+		old   *Media    // existing section, or nil for a new one
+		add   *NewTrack // new track, or nil
+		dead  bool      // port 0
+		mid   string
+		media string
+	}
+	var plan []section
+	next := 0
+	for i := range local.Media {
+		lm, rm := &local.Media[i], &remote.Media[i]
+		mid, _ := lm.MID()
+		if lm.MediaLine().Port == 0 && !lm.BundleOnly() || rm.MediaLine().Port == 0 && !rm.BundleOnly() {
+			if next < len(adds) { // recycle (RFC 9429 §5.2.2)
+				plan = append(plan, section{add: &adds[next], mid: adds[next].MID, media: adds[next].Kind})
+				next++
+				continue
+			}
+			plan = append(plan, section{old: lm, dead: true, mid: mid, media: lm.MediaLine().Media})
+			continue
+		}
+		plan = append(plan, section{old: lm, dead: stop[mid], mid: mid, media: lm.MediaLine().Media})
+	}
+	for ; next < len(adds); next++ {
+		plan = append(plan, section{add: &adds[next], mid: adds[next].MID, media: adds[next].Kind})
+	}
+
+	// The tagged section: the current one if still alive, else the first
+	// live section (RFC 9143 §7.5).
+	tagged := -1
+	if g, ok := local.BundleGroup(""); ok {
+		for i, p := range plan {
+			if !p.dead && p.old != nil && p.mid == g.First() {
+				tagged = i
+			}
+		}
+	}
+	for i, p := range plan {
+		if tagged < 0 && !p.dead {
+			tagged = i
+		}
+	}
+	if tagged < 0 {
+		return nil, errorString("sdp: offer would have no live m= section to carry the BUNDLE transport (RFC 9143 §7.5)")
+	}
+	setup, _ := local.Setup(plan[tagged].old)
+	if plan[tagged].old == nil || !setup.Valid() {
+		setup, _ = local.Setup(nil)
+		for i := range local.Media {
+			if s, ok := local.Setup(&local.Media[i]); ok {
+				setup = s
+				break
+			}
+		}
+	}
+	if !setup.Valid() {
+		setup = SetupActpass
+	}
+
+	var b Builder
+	addr, port := cfg.defaultCandidate()
+	b.Line('v', "0").Line('o', Origin(sessID, version+1, "0.0.0.0"))
+	for _, l := range local.SessionLines() {
+		if l.Type == 's' || l.Type == 't' {
+			b.Lines(l)
+		}
+	}
+	group := "BUNDLE " + plan[tagged].mid
+	for i, p := range plan {
+		if !p.dead && i != tagged {
+			group += " " + p.mid
+		}
+	}
+	b.Attr("group", group).Flag("ice-lite")
+	if local.HasAttribute("extmap-allow-mixed") {
+		b.Flag("extmap-allow-mixed")
+	}
+	for i, p := range plan {
+		if p.dead {
+			ml := p.old.MediaLine()
+			b.Line('m', ml.Media+" 0 "+ml.Proto+" "+ml.Formats).Line('c', "IN IP4 0.0.0.0")
+			if p.mid != "" {
+				b.Attr("mid", p.mid)
+			}
+			continue
+		}
+		if p.old != nil {
+			ml := p.old.MediaLine()
+			b.Line('m', ml.Media+" "+strconv.Itoa(port)+" "+ml.Proto+" "+ml.Formats)
+		} else {
+			b.Line('m', p.media+" "+strconv.Itoa(port)+" "+ProtoRTP+" "+strings.Join(bound.formatsFor(p.media, cfg), " "))
+		}
+		b.Line('c', Connection(addr))
+		if i == tagged {
+			b.Attr("ice-ufrag", cfg.ICEUfrag).Attr("ice-pwd", cfg.ICEPwd)
+			for _, f := range cfg.Fingerprints {
+				b.Attr("fingerprint", f.String())
+			}
+			b.Attr("setup", string(setup))
+		}
+		b.Attr("mid", p.mid)
+		if p.old != nil {
+			offerExisting(&b, local, p.old, cfg)
+		} else {
+			offerNew(&b, p.add, bound, cfg)
+		}
+		if i == tagged {
+			for _, c := range cfg.Candidates {
+				b.Attr("candidate", c.String())
+			}
+			b.Flag("end-of-candidates")
+		}
+	}
+	return b.Session()
+}
+
+// freeMID returns the smallest decimal mid not in used.
+func freeMID(used map[string]bool) string {
+	for n := 0; ; n++ {
+		if s := strconv.Itoa(n); !used[s] {
+			return s
+		}
+	}
+}
+
+// offerExisting copies the negotiated attributes of a live section and
+// sets its direction and msid from cfg.Tracks.
+func offerExisting(b *Builder, local *Session, m *Media, cfg *Config) {
+	mid, _ := m.MID()
+	track, sending := cfg.Tracks[mid]
+	ml := m.MediaLine()
+	if ml.Proto == ProtoSCTP {
+		for _, l := range m.Lines {
+			if l.IsAttribute("sctp-port") || l.IsAttribute("max-message-size") {
+				b.Lines(l)
+			}
+		}
+		return
+	}
+	// The server keeps receiving what it received; it sends where it has
+	// a track (RFC 3264 §5.1, offerer's view).
+	b.Flag(string(makeDirection(sending, local.Direction(m).Receives())))
+	rtx := false
+	for _, l := range m.Lines {
+		name, v, _ := l.Attribute()
+		switch name {
+		case "rtcp-mux", "rtcp-rsize", "rtcp-fb", "fmtp", "extmap", "rid", "simulcast":
+			b.Lines(l)
+		case "rtpmap":
+			b.Lines(l)
+			if r, err := ParseRTPMap(v); err == nil && strings.EqualFold(r.Encoding, "rtx") {
+				rtx = true
+			}
+		}
+	}
+	if sending {
+		b.Attr("msid", track.StreamID+" "+track.TrackID)
+		writeSSRCs(b, track, rtx)
+	}
+}
+
+// offerNew writes a new sendonly section for t.
+func offerNew(b *Builder, t *NewTrack, bound *bindings, cfg *Config) {
+	b.Flag(string(SendOnly)).Flag("rtcp-mux").Flag("rtcp-rsize")
+	rtx := false
+	for _, c := range cfg.codecs() {
+		if c.Kind != t.Kind {
+			continue
+		}
+		bc := bound.pts(&c)
+		pt, rtxPT := bc.pt, bc.rtx
+		r := RTPMap{PayloadType: pt, Encoding: c.Name, ClockRate: c.ClockRate, Params: c.Channels}
+		b.Attr("rtpmap", r.String())
+		if bc.fmtp != "" {
+			b.Attr("fmtp", strconv.Itoa(int(pt))+" "+bc.fmtp)
+		}
+		for _, fb := range c.Feedback {
+			b.Attr("rtcp-fb", strconv.Itoa(int(pt))+" "+fb.Type+optional(fb.Param))
+		}
+		if rtxPT != 0 {
+			rtx = true
+			b.Attr("rtpmap", strconv.Itoa(int(rtxPT))+" rtx/"+strconv.FormatUint(uint64(c.ClockRate), 10))
+			b.Attr("fmtp", strconv.Itoa(int(rtxPT))+" apt="+strconv.Itoa(int(pt)))
+		}
+	}
+	for _, uri := range cfg.extensions() {
+		if uri == ExtRTPStreamID || uri == ExtRepairedRTPStreamID || uri == ExtAudioLevel && t.Kind != "audio" {
+			continue // simulcast receive ids and audio level do not apply to a sent track
+		}
+		if id := bound.extID(uri); id != 0 {
+			b.Attr("extmap", strconv.Itoa(id)+" "+uri)
+		}
+	}
+	b.Attr("msid", t.Track.StreamID+" "+t.Track.TrackID)
+	writeSSRCs(b, t.Track, rtx)
+}

@@ -1,0 +1,130 @@
+package sdp_test
+
+import (
+	"testing"
+
+	"github.com/plainrtc/plainrtc/conformance"
+	"github.com/plainrtc/plainrtc/sdp"
+)
+
+// browserConfig stands in for the browser answering the server's offers;
+// the answerer is this package's, so the exchange checks both directions.
+func browserConfig() *sdp.Config {
+	c := testConfig()
+	c.ICEUfrag, c.ICEPwd = "brwsr", "browserPasswordBrowser12"
+	c.Setup = sdp.SetupPassive
+	return c
+}
+
+// TestOfferRenegotiation runs, for every corpus offer: browser offer ->
+// server answer -> server offer adding an audio and a video track ->
+// browser answer -> server offer stopping one of them -> browser answer
+// -> server offer adding a track, which must recycle the stopped slot.
+// Each server offer is checked against JSEP §5.2.2 and each answer
+// against §5.3.
+func TestOfferRenegotiation(t *testing.T) {
+	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+		browserOffer, err := sdp.Parse(s.Offer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := testConfig()
+		local, err := sdp.Answer(browserOffer, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		remote, answer := browserOffer, local
+		wantSetup, _ := establishedSetup(local)
+
+		step := func(name string, ch sdp.OfferChanges) *sdp.Session {
+			t.Helper()
+			offer, err := sdp.Offer(local, remote, cfg, ch)
+			if err != nil {
+				t.Fatalf("%s: Offer: %v", name, err)
+			}
+			for _, e := range checkOffer(local, remote, answer, offer) {
+				t.Errorf("%s: %s", name, e)
+			}
+			if got, _ := establishedSetup(offer); got != wantSetup {
+				t.Errorf("%s: offer setup %s, established %s", name, got, wantSetup)
+			}
+			// The browser's side: answer the offer and check that answer.
+			reply, err := sdp.Answer(offer, browserConfig())
+			if err != nil {
+				t.Fatalf("%s: answering the server offer: %v\n%s", name, err, offer)
+			}
+			for _, e := range checkAnswer(offer, reply, true) {
+				t.Errorf("%s: browser answer: %s", name, e)
+			}
+			if t.Failed() {
+				t.Logf("%s offer:\n%s", name, offer)
+			}
+			local, remote, answer = offer, reply, reply
+			return offer
+		}
+
+		n := len(browserOffer.Media)
+		o1 := step("add", sdp.OfferChanges{Add: []sdp.NewTrack{
+			{Kind: "audio", Track: sdp.LocalTrack{StreamID: "peerA", TrackID: "a1", SSRC: 100, CNAME: "sfu"}},
+			{Kind: "video", Track: sdp.LocalTrack{StreamID: "peerA", TrackID: "v1", SSRC: 200, RTXSSRC: 201, CNAME: "sfu"}},
+		}})
+		if len(o1.Media) != n+2 {
+			t.Fatalf("add: %d m= sections, want %d", len(o1.Media), n+2)
+		}
+		newVideo := &o1.Media[n+1]
+		if newVideo.MediaLine().Media != "video" || o1.Direction(newVideo) != sdp.SendOnly {
+			t.Fatalf("add: section %d is %s %s", n+1, newVideo.MediaLine().Media, o1.Direction(newVideo))
+		}
+		videoMID, _ := newVideo.MID()
+		// The server must still send on these in later offers.
+		cfg.Tracks = map[string]sdp.LocalTrack{}
+		for _, i := range []int{n, n + 1} {
+			mid, _ := o1.Media[i].MID()
+			for m := range o1.Media[i].MSIDs() {
+				cfg.Tracks[mid] = sdp.LocalTrack{StreamID: m.Stream, TrackID: m.Track}
+			}
+		}
+
+		delete(cfg.Tracks, videoMID)
+		o2 := step("stop", sdp.OfferChanges{Stop: []string{videoMID}})
+		if o2.Media[n+1].MediaLine().Port != 0 {
+			t.Fatalf("stop: stopped section has port %d", o2.Media[n+1].MediaLine().Port)
+		}
+		if o2.Direction(&o2.Media[n]) != sdp.SendOnly {
+			t.Errorf("stop: the audio track stopped sending too")
+		}
+
+		o3 := step("recycle", sdp.OfferChanges{Add: []sdp.NewTrack{
+			{Kind: "video", Track: sdp.LocalTrack{StreamID: "peerB", TrackID: "v2"}},
+		}})
+		if len(o3.Media) != n+2 {
+			t.Fatalf("recycle: %d m= sections, want %d (the port-0 slot reused)", len(o3.Media), n+2)
+		}
+		mid, _ := o3.Media[n+1].MID()
+		if mid == videoMID || o3.Media[n+1].MediaLine().Port == 0 {
+			t.Errorf("recycle: slot %d has mid %q port %d", n+1, mid, o3.Media[n+1].MediaLine().Port)
+		}
+	})
+}
+
+// TestOfferKeepsDTLSRole: the offer keeps the role the answer took.
+func TestOfferKeepsDTLSRole(t *testing.T) {
+	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+		offer, _ := sdp.Parse(s.Offer)
+		for _, role := range []sdp.Setup{sdp.SetupActive, sdp.SetupPassive} {
+			cfg := testConfig()
+			cfg.Setup = role
+			ans, err := sdp.Answer(offer, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := sdp.Offer(ans, offer, cfg, sdp.OfferChanges{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := establishedSetup(o); got != role {
+				t.Errorf("answered %s, re-offered %s", role, got)
+			}
+		}
+	})
+}
