@@ -36,9 +36,16 @@
 // checking and signing allocate nothing in steady state; comparisons are
 // constant time (crypto/hmac.Equal).
 //
-// Parsing, the getters, integrity and fingerprint checks, and building
-// into a buffer of sufficient capacity allocate nothing (see the
-// benchmarks). Errors name the field and the rule broken; the failures a
+// Getters skip what the integrity does not cover: after MESSAGE-INTEGRITY
+// only MESSAGE-INTEGRITY-SHA256 and FINGERPRINT count, after a lone
+// MESSAGE-INTEGRITY-SHA256 only FINGERPRINT (RFC 8489 §9), so an attribute
+// appended by an on-path attacker is never read; Attributes still lists
+// every attribute for dumping and re-marshalling. FindAttribute applies
+// the same rule without building a Message.
+//
+// Parsing into a reused Message, the getters, integrity and fingerprint
+// checks, and building into a buffer of sufficient capacity allocate
+// nothing (see the benchmarks). Errors name the field and the rule broken; the failures a
 // peer can provoke at line rate (missing attribute, wrong HMAC, wrong
 // CRC) are sentinel errors, so rejecting a packet does not allocate.
 //
