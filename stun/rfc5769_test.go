@@ -181,8 +181,10 @@ func TestRFC5769LongTerm(t *testing.T) {
 	}
 }
 
-// RFC 8489 Appendix B.1, with the values of erratum 6268 (the original
-// text had a wrong MESSAGE-INTEGRITY-SHA256 and USERHASH).
+// RFC 8489 Appendix B.1 as corrected by erratum 6268 (the bytes in
+// testdata/stun-rfc5769.txt): USERHASH, NONCE with the security-feature
+// cookie, REALM, PASSWORD-ALGORITHM SHA-256 and MESSAGE-INTEGRITY-SHA256
+// with the SHA-256 long-term key.
 func TestRFC8489AppendixB1(t *testing.T) {
 	raw := vector(t, "RFC 8489 Appendix B.1")
 	m := mustParse(t, raw)
