@@ -54,23 +54,19 @@ func TestCorpusSimulcastRIDsAndRTX(t *testing.T) {
 			if err := p.Unmarshal(cp.clear); err != nil {
 				t.Fatalf("frame %d: %v", cp.d.N, err)
 			}
-			if v := p.GetExtension(ridID); v != nil {
-				rid, err := rtp.ParseRtpStreamID(v)
-				if err != nil {
-					t.Fatalf("frame %d: %v", cp.d.N, err)
-				}
+			if rid, ok := p.RtpStreamID(ridID); ok {
 				if old, ok := ssrcRID[p.SSRC]; ok && old != string(rid) {
 					t.Errorf("SSRC %d carries rid %q and %q", p.SSRC, old, rid)
 				}
 				ssrcRID[p.SSRC] = string(rid)
 				ridSSRC[string(rid)] = p.SSRC
+			} else if p.GetExtension(ridID) != nil {
+				t.Fatalf("frame %d: rtp-stream-id %q does not parse", cp.d.N, p.GetExtension(ridID))
 			}
-			if v := p.GetExtension(rridID); v != nil {
-				rid, err := rtp.ParseRtpStreamID(v)
-				if err != nil {
-					t.Fatalf("frame %d: %v", cp.d.N, err)
-				}
+			if rid, ok := p.RepairedRtpStreamID(rridID); ok {
 				rtxRID[p.SSRC] = string(rid)
+			} else if p.GetExtension(rridID) != nil {
+				t.Fatalf("frame %d: repaired-rtp-stream-id %q does not parse", cp.d.N, p.GetExtension(rridID))
 			}
 			if maps.enc[p.PayloadType] == "RTX" {
 				rtxPkts = append(rtxPkts, rtxPkt{cp.d.N, p})

@@ -44,7 +44,7 @@ type Header struct {
 }
 
 // CSRCs returns the contributing sources, aliasing h.CSRC.
-func (h *Header) CSRCs() []uint32 { return h.CSRC[:h.CSRCCount] }
+func (h *Header) CSRCs() []uint32 { return h.CSRC[:min(h.CSRCCount, MaxCSRC)] }
 
 // Unmarshal parses the RTP header at the start of b and returns its length
 // in bytes: 12 + 4·CC, plus 4 + the extension length when X is set
@@ -109,12 +109,15 @@ func (h *Header) MarshalSize() int {
 }
 
 // MarshalTo writes the header into buf and returns the number of bytes
-// written (RFC 3550 §5.1). Version 0 is written as 2, so a zero Header with
-// fields set marshals to a valid packet.
+// written (RFC 3550 §5.1). Version 0 is written as 2, so a Header built
+// field by field marshals to a valid packet; other versions are an error.
 func (h *Header) MarshalTo(buf []byte) (n int, err error) {
 	n = h.MarshalSize()
 	if len(buf) < n {
 		return 0, fmt.Errorf("rtp: buffer length %d, header needs %d", len(buf), n)
+	}
+	if h.Version != 0 && h.Version != 2 {
+		return 0, fmt.Errorf("rtp: version %d, want 2 (RFC 3550 §5.1)", h.Version)
 	}
 	if h.CSRCCount > MaxCSRC {
 		return 0, fmt.Errorf("rtp: CSRC count %d, want at most %d (RFC 3550 §5.1)", h.CSRCCount, MaxCSRC)
