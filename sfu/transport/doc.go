@@ -46,10 +46,11 @@
 //
 // # Deviations and limits
 //
-//   - SRTP/SRTCP packets are handed to the Handler still protected; the SFU
-//     builds its srtp contexts from Session.Keys and reports
-//     authentication failures and replays with [Mux.ReportSRTPDrop] so that
-//     they are counted with the rest.
+//   - SRTP/SRTCP packets are handed to the Handler still protected: the
+//     read loop does not own the srtp contexts. The SFU builds them with
+//     [Session.SRTPContexts] and reports authentication failures and
+//     replays with [Mux.ReportSRTPDrop], so that they are counted and logged
+//     with the rest.
 //   - A datagram longer than Config.MaxDatagramSize (default 1500) is dropped
 //     as oversized rather than parsed.
 //   - ZRTP, TURN ChannelData and QUIC (RFC 9443) are not served: dropped as

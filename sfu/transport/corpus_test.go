@@ -1,0 +1,140 @@
+package transport_test
+
+import (
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/plainrtc/plainrtc/conformance"
+	"github.com/plainrtc/plainrtc/internal/demux"
+	"github.com/plainrtc/plainrtc/sfu/transport"
+	"github.com/plainrtc/plainrtc/stun"
+)
+
+// corpusICE authenticates the browser's checks with the server's ice-pwd
+// from the captured SDP answer, like the ice agent would.
+type corpusICE struct {
+	pwd             string
+	stunOK, stunBad atomic.Int64
+	rtp, rtcp       atomic.Int64
+}
+
+func (h *corpusICE) HandleSTUN(msg []byte, _ netip.AddrPort) transport.STUNVerdict {
+	var m stun.Message
+	if m.Unmarshal(msg) != nil || stun.NewShortTermIntegrity(h.pwd).Check(&m) != nil {
+		h.stunBad.Add(1)
+		return transport.STUNRejected
+	}
+	h.stunOK.Add(1)
+	return transport.STUNAccepted
+}
+func (h *corpusICE) HandleRTP([]byte, netip.AddrPort)  { h.rtp.Add(1) }
+func (h *corpusICE) HandleRTCP([]byte, netip.AddrPort) { h.rtcp.Add(1) }
+
+// TestCorpusBrowserTrafficRouted replays every datagram the browser sent in
+// each captured session into a mux, one loopback socket per browser source
+// address: every STUN check must reach the peer by its USERNAME and
+// authenticate, and every DTLS, SRTP and SRTCP datagram from an
+// authenticated address must be routed to it, with no drop.
+func TestCorpusBrowserTrafficRouted(t *testing.T) {
+	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+		m, err := transport.Listen(transport.Config{
+			Addr:   netip.MustParseAddrPort("127.0.0.1:0"),
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		h := &corpusICE{pwd: s.ServerICE.Pwd}
+		if _, err := m.AddPeer(s.ServerICE.Ufrag, h); err != nil {
+			t.Fatal(err)
+		}
+		socks := map[netip.AddrPort]*net.UDPConn{}
+		bound := map[netip.AddrPort]bool{}
+		var want struct{ stun, dtls, rtp, rtcp uint64 }
+		sent := uint64(0)
+		dst := net.UDPAddrFromAddrPort(m.LocalAddrPort())
+		for _, d := range s.Datagrams {
+			if !s.FromBrowser(d) {
+				continue
+			}
+			c := socks[d.Src]
+			if c == nil {
+				if c, err = net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}); err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				socks[d.Src] = c
+			}
+			switch demux.Classify(d.Payload) {
+			case demux.STUN:
+				want.stun++
+				if _, ok := stunRequest(d.Payload); ok {
+					bound[d.Src] = true
+				}
+			case demux.DTLS:
+				if bound[d.Src] {
+					want.dtls++
+				}
+			case demux.RTP:
+				if bound[d.Src] {
+					want.rtp++
+				}
+			case demux.RTCP:
+				if bound[d.Src] {
+					want.rtcp++
+				}
+			}
+			if _, err := c.WriteTo(d.Payload, dst); err != nil {
+				t.Fatal(err)
+			}
+			sent++
+			// Pace: let the read loop drain so the socket buffer never overflows.
+			deadline := time.Now().Add(5 * time.Second)
+			for m.Counters.Received.Load() < sent && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Microsecond)
+			}
+		}
+		if got := m.Counters.Received.Load(); got != sent {
+			t.Fatalf("mux received %d of %d datagrams", got, sent)
+		}
+		c := &m.Counters
+		if c.STUN.Load() != want.stun || c.DTLS.Load()+c.Drops(transport.DropQueueFull) != want.dtls ||
+			c.RTP.Load() != want.rtp || c.RTCP.Load() != want.rtcp {
+			t.Errorf("routed stun %d dtls %d rtp %d rtcp %d, want %d %d %d %d", c.STUN.Load(), c.DTLS.Load(), c.RTP.Load(), c.RTCP.Load(), want.stun, want.dtls, want.rtp, want.rtcp)
+		}
+		if h.stunBad.Load() != 0 || h.stunOK.Load() == 0 {
+			t.Errorf("STUN authenticated %d, refused %d", h.stunOK.Load(), h.stunBad.Load())
+		}
+		if h.rtp.Load() != int64(want.rtp) || h.rtcp.Load() != int64(want.rtcp) {
+			t.Errorf("handler got rtp %d rtcp %d", h.rtp.Load(), h.rtcp.Load())
+		}
+		if want.dtls == 0 || want.rtp == 0 {
+			t.Errorf("corpus session carries no browser DTLS (%d) or SRTP (%d)", want.dtls, want.rtp)
+		}
+		for r := transport.DropReason(0); r.String() != "unknown"; r++ {
+			if r == transport.DropQueueFull {
+				continue
+			}
+			if n := c.Drops(r); n != 0 {
+				t.Errorf("%d drops for %s", n, r)
+			}
+		}
+		t.Logf("routed %d browser datagrams: stun %d dtls %d rtp %d rtcp %d", sent, want.stun, want.dtls, want.rtp, want.rtcp)
+	})
+}
+
+// stunRequest reports whether b is a Binding request (the kind that
+// authenticates and binds an address).
+func stunRequest(b []byte) (stun.MessageType, bool) {
+	var m stun.Message
+	if m.Unmarshal(b) != nil {
+		return stun.MessageType{}, false
+	}
+	return m.Type, m.Type == stun.BindingRequest
+}
