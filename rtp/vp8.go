@@ -196,3 +196,35 @@ func VP8IsKeyframe(payload []byte) (bool, error) {
 	}
 	return payload[n]&0x01 == 0, nil
 }
+
+// RewriteInPlace sets the picture ID and TL0PICIDX in payload, the VP8
+// payload d was parsed from, without moving any byte: the fields an SFU
+// renumbers when it switches simulcast layers (RFC 7741 §4.2). Fields the
+// descriptor does not carry are left alone; a 7-bit picture ID keeps 7
+// bits (pictureID is taken modulo 2^7), a 15-bit one 15 bits.
+func (d *VP8Descriptor) RewriteInPlace(payload []byte, pictureID uint16, tl0picidx uint8) error {
+	if d.HasPictureID {
+		o := d.PictureIDOffset
+		if d.PictureIDLong {
+			if len(payload) < o+2 {
+				return fmt.Errorf("rtp: VP8 payload length %d, picture ID needs %d", len(payload), o+2)
+			}
+			d.PictureID = pictureID & 0x7fff
+			payload[o], payload[o+1] = 0x80|byte(d.PictureID>>8), byte(d.PictureID)
+		} else {
+			if len(payload) < o+1 {
+				return fmt.Errorf("rtp: VP8 payload length %d, picture ID needs %d", len(payload), o+1)
+			}
+			d.PictureID = pictureID & 0x7f
+			payload[o] = byte(d.PictureID)
+		}
+	}
+	if d.HasTL0PICIDX {
+		if len(payload) < d.TL0PICIDXOffset+1 {
+			return fmt.Errorf("rtp: VP8 payload length %d, TL0PICIDX needs %d", len(payload), d.TL0PICIDXOffset+1)
+		}
+		d.TL0PICIDX = tl0picidx
+		payload[d.TL0PICIDXOffset] = tl0picidx
+	}
+	return nil
+}

@@ -56,3 +56,30 @@ func TestVP8Descriptor(t *testing.T) {
 		}
 	}
 }
+
+func TestVP8RewriteInPlace(t *testing.T) {
+	in := []byte{0x90, 0xe0, 0x81, 0x23, 0x45, 0x60, 0x9d, 0x01}
+	var d VP8Descriptor
+	if _, err := d.Unmarshal(in); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.RewriteInPlace(in, 0x8765, 9); err != nil {
+		t.Fatal(err)
+	}
+	want := []byte{0x90, 0xe0, 0x87, 0x65, 0x09, 0x60, 0x9d, 0x01}
+	if !bytes.Equal(in, want) {
+		t.Fatalf("rewritten %x, want %x", in, want)
+	}
+	var e VP8Descriptor
+	if _, err := e.Unmarshal(in); err != nil || e.PictureID != 0x0765 || e.TL0PICIDX != 9 || e != d {
+		t.Fatalf("reparsed %+v %v, rewrite left %+v", e, err, d)
+	}
+	short := []byte{0x90, 0x80, 0x05, 0x9d}
+	if _, err := d.Unmarshal(short); err != nil {
+		t.Fatal(err)
+	}
+	d.RewriteInPlace(short, 0x1ff, 0)
+	if short[2] != 0x7f || short[3] != 0x9d {
+		t.Fatalf("7-bit picture ID rewrite %x", short)
+	}
+}
