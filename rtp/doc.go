@@ -42,7 +42,7 @@
 //   - A one-byte element with ID 15 ends parsing of the block (RFC 8285
 //     §4.2). A byte with ID 0 is skipped as one padding byte even if its
 //     length nibble is not zero (RFC 8285 §4.1 says padding is zero);
-//     in the two-byte form a zero byte is padding, as in libwebrtc.
+//     in the two-byte form a zero byte is padding.
 //   - With duplicate IDs, GetExtension and the typed accessors return the
 //     first element; Extensions yields all of them.
 //   - The two-byte form needs a=extmap-allow-mixed (RFC 8285 §6);
@@ -58,7 +58,7 @@
 //   - Opus: only the TOC and the code 3 frame count byte are decoded, with
 //     the RFC 6716 §3.4 checks R1, R3, R4 (length) and R5 (count, 120 ms).
 //   - Jitter starts from the first packet's transit time instead of 0, so
-//     the first packet adds no jitter (RFC 3550 §A.8 leaves this open).
+//     the first packet adds no jitter (§A.8 does not say how transit starts).
 //   - Source.Lost is clamped to the signed 24 bits of a reception report.
 //   - UnwrapRTX drops the RTX packet's padding and reports a padding-only
 //     RTX packet (a bandwidth probe) as ErrRTXNoOSN.
