@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"sync"
@@ -48,6 +49,10 @@ type Counters struct {
 	AcksReceived   atomic.Uint64
 	AcceptOverflow atomic.Uint64 // accepted channel dropped because the association closed first
 }
+
+// maxOpenLen is the longest DATA_CHANNEL_OPEN: both 16-bit lengths at their
+// maximum (RFC 8832 §5.1).
+const maxOpenLen = openHeaderLen + 2*0xffff
 
 // ErrClosed is returned by calls on a closed association.
 var ErrClosed = errors.New("datachannel: association closed")
@@ -147,8 +152,13 @@ func (a *Association) acceptOpen(s *sctp.Stream) {
 		_ = s.Close()
 	}
 	_ = s.SetReadDeadline(time.Now().Add(a.cfg.OpenTimeout))
-	buf := make([]byte, openHeaderLen+2*1024)
+	buf := make([]byte, openHeaderLen+256)
 	n, ppid, err := s.ReadSCTP(buf)
+	if errors.Is(err, io.ErrShortBuffer) && n <= maxOpenLen {
+		// A long label or protocol: pion kept the message and told us its size.
+		buf = make([]byte, n)
+		n, ppid, err = s.ReadSCTP(buf)
+	}
 	if err != nil {
 		refuse("no DATA_CHANNEL_OPEN", "err", err)
 		return

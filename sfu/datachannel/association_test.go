@@ -350,3 +350,34 @@ func TestAssociationCloseUnblocksAccept(t *testing.T) {
 		t.Errorf("Open after Close: %v", err)
 	}
 }
+
+func TestLongLabelAndShortBuffer(t *testing.T) {
+	client, server := associationPair(t)
+	label := string(bytes.Repeat([]byte("L"), 5000))
+	ch, err := client.Open(label, ChannelOptions{Protocol: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	sch, err := server.Accept(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sch.Label() != label {
+		t.Fatalf("label of %d bytes arrived as %d bytes", len(label), len(sch.Label()))
+	}
+	if err := ch.WriteString("0123456789"); err != nil {
+		t.Fatal(err)
+	}
+	small := make([]byte, 4)
+	n, _, err := readWithin(t, sch, small)
+	if !errors.Is(err, io.ErrShortBuffer) || n != 10 {
+		t.Fatalf("short buffer: n %d err %v, want 10 and io.ErrShortBuffer", n, err)
+	}
+	big := make([]byte, n)
+	n, isString, err := readWithin(t, sch, big)
+	if err != nil || !isString || string(big[:n]) != "0123456789" {
+		t.Fatalf("retry: %q %v %v", big[:n], isString, err)
+	}
+}

@@ -88,7 +88,9 @@ func (c *Channel) WriteString(s string) error { return c.WriteMessage([]byte(s),
 // switches an unordered channel to unordered delivery); anything else is
 // counted and dropped. Deprecated partial messages (PPID 52/54) are
 // reassembled into p. io.EOF means the peer reset its stream; the local
-// stream is then reset too (RFC 8831 §6.7).
+// stream is then reset too (RFC 8831 §6.7). If p is too small the error
+// wraps io.ErrShortBuffer, n is the size needed, and the message stays
+// queued for a retry with a larger buffer.
 func (c *Channel) ReadMessage(p []byte) (n int, isString bool, err error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
@@ -97,7 +99,14 @@ func (c *Channel) ReadMessage(p []byte) (n int, isString bool, err error) {
 		m, ppid, err := c.s.ReadSCTP(p[off:])
 		if err != nil {
 			if errors.Is(err, io.EOF) {
+				// The peer reset its stream: reset ours (RFC 8831 §6.7). The
+				// id is free again once both directions are reset.
 				_ = c.Close()
+				c.a.releaseID(c.StreamID())
+			}
+			if errors.Is(err, io.ErrShortBuffer) {
+				// The message stays queued; m is its size.
+				return off + m, false, fmt.Errorf("datachannel: message of %d bytes on stream %d does not fit a %d-byte buffer: %w", off+m, c.StreamID(), len(p), err)
 			}
 			return 0, false, err
 		}
@@ -147,12 +156,10 @@ func firstByte(b []byte) byte {
 }
 
 // Close resets the outgoing stream (RFC 8831 §6.7, RFC 6525); the peer
-// answers by resetting its own, after which reads return io.EOF.
+// answers by resetting its own, after which reads return io.EOF. The
+// stream id is not reused for a new channel until that read has happened.
 func (c *Channel) Close() error {
 	var err error
-	c.closeOnce.Do(func() {
-		err = c.s.Close()
-		c.a.releaseID(c.StreamID())
-	})
+	c.closeOnce.Do(func() { err = c.s.Close() })
 	return err
 }
