@@ -36,7 +36,7 @@ func (st *orderState) next(n int, l Line) error {
 	}
 	if l.Type == 'm' {
 		if !st.inMedia {
-			if err := st.sessionDone(n, text()); err != nil {
+			if err := st.sessionDone(n, l); err != nil {
 				return err
 			}
 		}
@@ -78,23 +78,30 @@ func (st *orderState) next(n int, l Line) error {
 	return nil
 }
 
-func (st *orderState) sessionDone(n int, text string) error {
+func (st *orderState) sessionDone(n int, l Line) error {
+	rule := ""
 	switch {
 	case st.rank < 2:
-		return lineErr(n, text, "second line must be o= (RFC 8866 §5.2)")
+		rule = "second line must be o= (RFC 8866 §5.2)"
 	case st.rank < 3:
-		return lineErr(n, text, "third line must be s= (RFC 8866 §5.3)")
+		rule = "third line must be s= (RFC 8866 §5.3)"
 	case !st.sawT:
-		return lineErr(n, text, "missing t= line in the session section (RFC 8866 §5.9)")
+		rule = "missing t= line in the session section (RFC 8866 §5.9)"
+	default:
+		return nil
 	}
-	return nil
+	text := ""
+	if l.Type != 0 {
+		text = l.String()
+	}
+	return lineErr(n, text, rule)
 }
 
 func (st *orderState) end(n int) error {
 	if st.inMedia {
 		return nil
 	}
-	return st.sessionDone(n, "")
+	return st.sessionDone(n, Line{})
 }
 
 func knownLetter(c byte) bool { return sessionRank[c] != 0 || mediaRank[c] != 0 }

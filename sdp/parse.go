@@ -22,6 +22,7 @@ func Parse(b []byte) (*Session, error) {
 	if nMedia > 0 {
 		s.Media = make([]Media, 0, nMedia)
 	}
+	hasNUL := strings.IndexByte(raw, 0) >= 0
 	var st orderState
 	lineNo := 0
 	for len(raw) > 0 {
@@ -42,8 +43,11 @@ func Parse(b []byte) (*Session, error) {
 			return nil, lineErr(lineNo, text, "line is not <type>=<value> with a one-letter type (RFC 8866 §5)")
 		}
 		l := Line{Type: text[0], Value: text[2:]}
-		if err := checkChars(lineNo, text); err != nil {
-			return nil, err
+		if hasNUL && strings.IndexByte(text, 0) >= 0 {
+			return nil, lineErr(lineNo, text, "NUL byte in line (RFC 8866 §9 byte-string)")
+		}
+		if strings.IndexByte(text, '\r') >= 0 {
+			return nil, lineErr(lineNo, text, "bare CR inside line; lines end with CRLF or LF (RFC 8866 §5)")
 		}
 		if err := st.next(lineNo, l); err != nil {
 			return nil, err
@@ -66,18 +70,4 @@ func Parse(b []byte) (*Session, error) {
 		s.Media[n-1].Lines = s.Lines[s.Media[n-1].Start:]
 	}
 	return s, nil
-}
-
-// checkChars rejects bytes RFC 8866 §9 excludes from every line (text and
-// byte-string exclude NUL, CR and LF).
-func checkChars(n int, text string) error {
-	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case 0:
-			return lineErr(n, text, "NUL byte in line (RFC 8866 §9 byte-string)")
-		case '\r':
-			return lineErr(n, text, "bare CR inside line; lines end with CRLF or LF (RFC 8866 §5)")
-		}
-	}
-	return nil
 }
