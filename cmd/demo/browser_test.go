@@ -68,7 +68,7 @@ func newRig(t *testing.T, ip string) *rig {
 	t.Cleanup(func() {
 		hs.Close()
 		srv.Close()
-		if t.Failed() || testing.Verbose() {
+		if t.Failed() {
 			t.Logf("SFU log:\n%s", logs.String())
 			t.Logf("SFU stats: %v", srv.Stats())
 		}

@@ -49,6 +49,8 @@ async function negotiate(pc, endpoint, role) {
   if (resp.status !== 201) throw new Error(endpoint + ': ' + resp.status + ' ' + body);
   const location = resp.headers.get('Location');
   log(role, 'session', location);
+  const ufrag = (body.match(/a=ice-ufrag:(\S+)/) || [])[1];
+  report('session', {role, location, ufrag});
   await pc.setRemoteDescription({type: 'answer', sdp: body});
   const s = {pc, location, role};
   sessions.push(s);
