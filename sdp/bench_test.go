@@ -76,7 +76,7 @@ func BenchmarkAnswer(b *testing.B) {
 // TestParseAllocs holds Parse to its budget: at most 5 allocations per
 // session (the string copy, the line array, the media array, the Session).
 func TestParseAllocs(t *testing.T) {
-	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+	forEachCorpusSDP(t, func(t *testing.T, s corpusSDP) {
 		for _, data := range [][]byte{s.Offer, s.Answer} {
 			n := testing.AllocsPerRun(50, func() {
 				if _, err := sdp.Parse(data); err != nil {

@@ -3,7 +3,6 @@ package sdp_test
 import (
 	"testing"
 
-	"github.com/plainrtc/plainrtc/conformance"
 	"github.com/plainrtc/plainrtc/sdp"
 )
 
@@ -23,7 +22,7 @@ func browserConfig() *sdp.Config {
 // Each server offer is checked against JSEP §5.2.2 and each answer
 // against §5.3.
 func TestOfferRenegotiation(t *testing.T) {
-	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+	forEachCorpusSDP(t, func(t *testing.T, s corpusSDP) {
 		browserOffer, err := sdp.Parse(s.Offer)
 		if err != nil {
 			t.Fatal(err)
@@ -109,7 +108,7 @@ func TestOfferRenegotiation(t *testing.T) {
 
 // TestOfferKeepsDTLSRole: the offer keeps the role the answer took.
 func TestOfferKeepsDTLSRole(t *testing.T) {
-	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+	forEachCorpusSDP(t, func(t *testing.T, s corpusSDP) {
 		offer, _ := sdp.Parse(s.Offer)
 		for _, role := range []sdp.Setup{sdp.SetupActive, sdp.SetupPassive} {
 			cfg := testConfig()

@@ -1,0 +1,104 @@
+package sdp_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/plainrtc/plainrtc/sdp"
+)
+
+// reparse rebuilds a session from edited lines.
+func reparse(t *testing.T, lines []sdp.Line) *sdp.Session {
+	t.Helper()
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l.String() + "\r\n")
+	}
+	s, err := sdp.Parse([]byte(b.String()))
+	if err != nil {
+		t.Fatalf("mutated SDP does not parse: %v", err)
+	}
+	return s
+}
+
+// TestAnswerCheckerCatchesBrokenAnswers: the rule checker is only worth
+// something if it fails on answers that break JSEP. Each mutation of a
+// valid answer must be reported with the named rule.
+func TestAnswerCheckerCatchesBrokenAnswers(t *testing.T) {
+	forEachCorpusSDP(t, func(t *testing.T, s corpusSDP) {
+		offer, err := sdp.Parse(s.Offer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		good, err := sdp.Answer(offer, testConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := checkAnswer(offer, good, true); len(errs) != 0 {
+			t.Fatalf("baseline answer fails: %v", errs)
+		}
+		edit := func(fn func(l sdp.Line) (sdp.Line, bool)) *sdp.Session {
+			var out []sdp.Line
+			for _, l := range good.Lines {
+				if nl, keep := fn(l); keep {
+					out = append(out, nl)
+				}
+			}
+			return reparse(t, out)
+		}
+		secondStart := good.Media[1].Start
+		mutations := []struct {
+			name, want string
+			bad        *sdp.Session
+		}{
+			{"drop last m= section", "RFC 3264 §6", reparse(t, good.Lines[:good.Media[len(good.Media)-1].Start])},
+			{"no ice-lite", "RFC 8839 §5.3", edit(func(l sdp.Line) (sdp.Line, bool) { return l, l.Value != "ice-lite" })},
+			{"setup actpass", "active or passive", edit(func(l sdp.Line) (sdp.Line, bool) {
+				if l.IsAttribute("setup") {
+					l.Value = "setup:actpass"
+				}
+				return l, true
+			})},
+			{"proto changed", "RFC 9429 §5.3.1", edit(func(l sdp.Line) (sdp.Line, bool) {
+				if l.Type == 'm' {
+					l.Value = strings.Replace(l.Value, "UDP/TLS/RTP/SAVPF", "RTP/SAVPF", 1)
+				}
+				return l, true
+			})},
+			{"group without the last mid", "missing from the answer group", edit(func(l sdp.Line) (sdp.Line, bool) {
+				if l.IsAttribute("group") {
+					l.Value = l.Value[:strings.LastIndexByte(l.Value, ' ')]
+				}
+				return l, true
+			})},
+			{"format not offered", "was not offered", edit(func(l sdp.Line) (sdp.Line, bool) {
+				if l.Type == 'm' && strings.Contains(l.Value, "RTP/SAVPF") {
+					l.Value += " 77"
+				}
+				return l, true
+			})},
+			{"extmap id changed", "RFC 8285 §6", edit(func(l sdp.Line) (sdp.Line, bool) {
+				if strings.HasPrefix(l.Value, "extmap:") {
+					l.Value = "extmap:14" + l.Value[strings.IndexByte(l.Value, ' '):]
+				}
+				return l, true
+			})},
+			{"ICE credentials in a bundled section", "RFC 9429 §5.3.2", func() *sdp.Session {
+				lines := append([]sdp.Line{}, good.Lines[:secondStart+2]...)
+				lines = append(lines, sdp.Line{Type: 'a', Value: "ice-ufrag:srvUfrag"}, sdp.Line{Type: 'a', Value: "ice-pwd:srvPasswordSrvPassword1234"})
+				return reparse(t, append(lines, good.Lines[secondStart+2:]...))
+			}()},
+			{"bundle-only in an answer", "bundle-only", func() *sdp.Session {
+				lines := append([]sdp.Line{}, good.Lines[:secondStart+2]...)
+				lines = append(lines, sdp.Line{Type: 'a', Value: "bundle-only"})
+				return reparse(t, append(lines, good.Lines[secondStart+2:]...))
+			}()},
+		}
+		for _, m := range mutations {
+			errs := checkAnswer(offer, m.bad, true)
+			if !strings.Contains(strings.Join(errs, "\n"), m.want) {
+				t.Errorf("%s: checker said %q, want a %q finding", m.name, errs, m.want)
+			}
+		}
+	})
+}
