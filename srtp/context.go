@@ -185,15 +185,17 @@ func newContext(profile Profile, rtpKey, rtpSalt, rtpAuth, rtcpKey, rtcpSalt, rt
 // init keys one session key set (RFC 3711 §4.3.1) once.
 func (s *sessionKeys) init(p Profile, key, salt, authKey []byte) error {
 	copy(s.salt[:], salt)
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return err
-	}
 	if p.IsAEAD() {
+		block, err := aes.NewCipher(key)
+		if err != nil {
+			return err
+		}
 		s.gcm, err = cipher.NewGCM(block)
 		return err
 	}
-	s.cm.block = block
+	if err := s.cm.init(key); err != nil {
+		return err
+	}
 	s.auth = hmac.New(sha1.New, authKey)
 	return nil
 }
@@ -203,13 +205,8 @@ func (s *sessionKeys) init(p Profile, key, salt, authKey []byte) error {
 // padded with zeros to the 112 bits AES-CM takes (RFC 7714 §8.3; libsrtp
 // does the same).
 func (c *Context) setHeaderKeys(key, salt []byte) error {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return err
-	}
-	c.hdrCM.block = block
 	copy(c.hdrSalt[:], salt)
-	return nil
+	return c.hdrCM.init(key)
 }
 
 // Profile returns the context's protection profile.

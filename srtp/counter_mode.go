@@ -1,6 +1,7 @@
 package srtp
 
 import (
+	"crypto/aes"
 	"crypto/cipher"
 	"crypto/subtle"
 	"encoding/binary"
@@ -9,14 +10,37 @@ import (
 // keystreamChunk is how many keystream bytes are produced per batch.
 const keystreamChunk = 256
 
-// counterMode is AES in counter mode (AES-CM, RFC 3711 §4.1.1) over a
-// cipher.Block kept for the life of a context. The standard library's
-// cipher.NewCTR allocates a stream per IV; this writes the counter blocks
-// itself into a scratch buffer owned by the context, so the packet path
-// allocates nothing.
+// counterMode is AES in counter mode (AES-CM, RFC 3711 §4.1.1), keyed once
+// for the life of a context. The standard library's cipher.NewCTR allocates
+// a stream per IV; this writes the counter blocks itself into a scratch
+// buffer owned by the context and encrypts them in place, so the packet path
+// allocates nothing. On amd64 with AES-NI the blocks are encrypted eight at a
+// time by counter_mode_amd64.s; elsewhere one cipher.Block.Encrypt per block.
 type counterMode struct {
-	block cipher.Block
-	ks    [keystreamChunk]byte
+	block  cipher.Block
+	xk     []byte // expanded key for AES-NI, nil if not used
+	rounds int
+	ks     [keystreamChunk]byte
+}
+
+// init keys the counter mode with an AES key of 16, 24 or 32 bytes.
+func (c *counterMode) init(key []byte) error {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return err
+	}
+	c.block = block
+	if haveAESNI {
+		c.xk, c.rounds = expandKey(key)
+	}
+	return nil
+}
+
+// encryptBlocksGeneric encrypts buf's 16-byte blocks in place, one call each.
+func (c *counterMode) encryptBlocksGeneric(buf []byte) {
+	for i := 0; i+16 <= len(buf); i += 16 {
+		c.block.Encrypt(buf[i:i+16], buf[i:i+16])
+	}
 }
 
 // xorKeyStream XORs buf with the AES-CM keystream starting at counter block
@@ -35,12 +59,12 @@ func (c *counterMode) xorKeyStream(buf []byte, iv *[16]byte) {
 			blk := c.ks[b*16 : b*16+16]
 			binary.BigEndian.PutUint64(blk[0:8], hi)
 			binary.BigEndian.PutUint64(blk[8:16], lo)
-			c.block.Encrypt(blk, blk)
 			lo++
 			if lo == 0 {
 				hi++
 			}
 		}
+		c.encryptBlocks(c.ks[:blocks*16])
 		subtle.XORBytes(buf[:n], buf[:n], c.ks[:n])
 		buf = buf[n:]
 	}

@@ -1,9 +1,5 @@
 package srtp
 
-import (
-	"crypto/aes"
-)
-
 // Key derivation labels (RFC 3711 §4.3.1, §4.3.2; RFC 6904 §4.1 for 0x06/0x07).
 const (
 	labelSRTPEncryption  byte = 0x00
@@ -25,11 +21,13 @@ type keyDeriver struct {
 }
 
 func newKeyDeriver(masterKey, masterSalt []byte) (*keyDeriver, error) {
-	block, err := aes.NewCipher(masterKey)
-	if err != nil || len(masterSalt) > cmSaltLen {
+	if len(masterSalt) > cmSaltLen {
 		return nil, ErrKeyLen
 	}
-	d := &keyDeriver{cm: counterMode{block: block}}
+	d := &keyDeriver{}
+	if err := d.cm.init(masterKey); err != nil {
+		return nil, ErrKeyLen
+	}
 	copy(d.salt[:], masterSalt)
 	return d, nil
 }

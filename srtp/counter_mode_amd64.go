@@ -1,0 +1,22 @@
+//go:build amd64 && !purego
+
+package srtp
+
+// aesniEncryptBlocks encrypts n 16-byte blocks from src to dst (which may
+// be the same) with the expanded key xk of nr rounds, eight blocks at a time.
+//
+//go:noescape
+func aesniEncryptBlocks(nr int, xk *byte, dst, src *byte, n int)
+
+// cpuHasAESNI reports CPUID.01H:ECX.AES[bit 25].
+func cpuHasAESNI() bool
+
+var haveAESNI = cpuHasAESNI()
+
+func (c *counterMode) encryptBlocks(buf []byte) {
+	if c.xk == nil {
+		c.encryptBlocksGeneric(buf)
+		return
+	}
+	aesniEncryptBlocks(c.rounds, &c.xk[0], &buf[0], &buf[0], len(buf)/16)
+}

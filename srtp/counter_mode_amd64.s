@@ -1,0 +1,107 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func cpuHasAESNI() bool
+TEXT ·cpuHasAESNI(SB), NOSPLIT, $0-1
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	SHRL $25, CX
+	ANDL $1, CX
+	MOVB CX, ret+0(FP)
+	RET
+
+// func aesniEncryptBlocks(nr int, xk *byte, dst, src *byte, n int)
+TEXT ·aesniEncryptBlocks(SB), NOSPLIT, $0-40
+	MOVQ nr+0(FP), CX
+	MOVQ xk+8(FP), AX
+	MOVQ dst+16(FP), DI
+	MOVQ src+24(FP), SI
+	MOVQ n+32(FP), DX
+
+eight:
+	CMPQ DX, $8
+	JB   one
+	MOVUPS 0(SI), X0
+	MOVUPS 16(SI), X1
+	MOVUPS 32(SI), X2
+	MOVUPS 48(SI), X3
+	MOVUPS 64(SI), X4
+	MOVUPS 80(SI), X5
+	MOVUPS 96(SI), X6
+	MOVUPS 112(SI), X7
+	MOVUPS 0(AX), X8
+	PXOR   X8, X0
+	PXOR   X8, X1
+	PXOR   X8, X2
+	PXOR   X8, X3
+	PXOR   X8, X4
+	PXOR   X8, X5
+	PXOR   X8, X6
+	PXOR   X8, X7
+	LEAQ   16(AX), BX
+	MOVQ   CX, R8
+	DECQ   R8
+
+round8:
+	MOVUPS 0(BX), X8
+	AESENC X8, X0
+	AESENC X8, X1
+	AESENC X8, X2
+	AESENC X8, X3
+	AESENC X8, X4
+	AESENC X8, X5
+	AESENC X8, X6
+	AESENC X8, X7
+	ADDQ   $16, BX
+	DECQ   R8
+	JNZ    round8
+	MOVUPS 0(BX), X8
+	AESENCLAST X8, X0
+	AESENCLAST X8, X1
+	AESENCLAST X8, X2
+	AESENCLAST X8, X3
+	AESENCLAST X8, X4
+	AESENCLAST X8, X5
+	AESENCLAST X8, X6
+	AESENCLAST X8, X7
+	MOVUPS X0, 0(DI)
+	MOVUPS X1, 16(DI)
+	MOVUPS X2, 32(DI)
+	MOVUPS X3, 48(DI)
+	MOVUPS X4, 64(DI)
+	MOVUPS X5, 80(DI)
+	MOVUPS X6, 96(DI)
+	MOVUPS X7, 112(DI)
+	ADDQ   $128, SI
+	ADDQ   $128, DI
+	SUBQ   $8, DX
+	JMP    eight
+
+one:
+	TESTQ  DX, DX
+	JZ     done
+	MOVUPS 0(SI), X0
+	MOVUPS 0(AX), X8
+	PXOR   X8, X0
+	LEAQ   16(AX), BX
+	MOVQ   CX, R8
+	DECQ   R8
+
+round1:
+	MOVUPS 0(BX), X8
+	AESENC X8, X0
+	ADDQ   $16, BX
+	DECQ   R8
+	JNZ    round1
+	MOVUPS 0(BX), X8
+	AESENCLAST X8, X0
+	MOVUPS X0, 0(DI)
+	ADDQ   $16, SI
+	ADDQ   $16, DI
+	DECQ   DX
+	JMP    one
+
+done:
+	RET
