@@ -65,49 +65,36 @@ func (h *Header) Extensions() ExtensionIterator {
 // Padding bytes (ID 0) are skipped; a one-byte ID 15 ends the block
 // (RFC 8285 §4.2).
 func (it *ExtensionIterator) Next() (Extension, bool) {
-	for it.pos < len(it.data) {
-		p := it.pos
-		b := it.data[p]
+	data := it.data
+	for p := it.pos; p < len(data); p++ {
+		b := data[p]
 		if b == 0 { // padding, RFC 8285 §4.1
-			it.pos++
 			continue
 		}
 		var id uint8
 		var vstart, vlen int
-		switch it.form {
-		case ExtensionFormOneByte:
+		if it.form == ExtensionFormOneByte {
 			id = b >> 4
-			if id == 15 { // RFC 8285 §4.2: stop processing
-				it.pos = len(it.data)
-				return Extension{}, false
-			}
-			if id == 0 { // ID 0 with a non-zero length: treat as one padding byte
-				it.pos++
+			if id == 0 { // ID 0 with a non-zero length: one padding byte
 				continue
 			}
-			vstart, vlen = p+1, int(b&0x0f)+1
-		case ExtensionFormTwoByte:
-			if p+1 >= len(it.data) {
-				it.pos = len(it.data)
-				return Extension{}, false
+			if id == 15 { // RFC 8285 §4.2: stop processing
+				break
 			}
-			id = b
-			vstart, vlen = p+2, int(it.data[p+1])
-		default:
-			return Extension{}, false
+			vstart, vlen = p+1, int(b&0x0f)+1
+		} else if it.form == ExtensionFormTwoByte && p+1 < len(data) {
+			id, vstart, vlen = b, p+2, int(data[p+1])
+		} else {
+			break
 		}
-		if vstart+vlen > len(it.data) {
-			it.pos = len(it.data)
-			return Extension{}, false
+		end := vstart + vlen
+		if end > len(data) {
+			break
 		}
-		it.pos = vstart + vlen
-		return Extension{
-			ID:            id,
-			Value:         it.data[vstart : vstart+vlen : vstart+vlen],
-			ElementOffset: it.base + p,
-			ValueOffset:   it.base + vstart,
-		}, true
+		it.pos = end
+		return Extension{ID: id, Value: data[vstart:end:end], ElementOffset: it.base + p, ValueOffset: it.base + vstart}, true
 	}
+	it.pos = len(data)
 	return Extension{}, false
 }
 
