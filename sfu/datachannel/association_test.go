@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime"
 	"testing"
 	"time"
 
@@ -379,5 +380,44 @@ func TestLongLabelAndShortBuffer(t *testing.T) {
 	n, isString, err := readWithin(t, sch, big)
 	if err != nil || !isString || string(big[:n]) != "0123456789" {
 		t.Fatalf("retry: %q %v %v", big[:n], isString, err)
+	}
+}
+
+func TestAssociationCloseLeaksNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	t.Run("pair", func(t *testing.T) {
+		client, server := associationPair(t)
+		echoServer(t, server)
+		ch, err := client.Open("x", ChannelOptions{Type: ChannelReliableUnordered})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ch.WriteString("hi"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := readWithin(t, ch, make([]byte, 10)); err != nil {
+			t.Fatal(err)
+		}
+		// A reader blocked on the channel must be released by Close.
+		done := make(chan error, 1)
+		go func() { _, _, err := ch.ReadMessage(make([]byte, 10)); done <- err }()
+		_ = client.Close()
+		_ = server.Close()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Error("read on a closed association returned no error")
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("blocked read not released by Close")
+		}
+	}) // t.Cleanup of the subtest closes the DTLS conns and sockets
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines before, %d after:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
