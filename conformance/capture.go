@@ -65,7 +65,7 @@ type captureParser struct {
 
 func (c *captureParser) parse(b []byte) error {
 	if len(b) < 4 {
-		return fmt.Errorf("conformance: capture of %d bytes has no magic number", len(b))
+		return fmt.Errorf("conformance: capture of %d bytes at offset 0 has no magic number", len(b))
 	}
 	if binary.LittleEndian.Uint32(b) == pcapngSHBType {
 		c.stats.Format = "pcapng"
@@ -74,7 +74,7 @@ func (c *captureParser) parse(b []byte) error {
 	if _, _, ok := pcapMagic(b); ok {
 		return c.parsePcap(b)
 	}
-	return fmt.Errorf("conformance: magic %#08x is neither pcap (0xa1b2c3d4, 0xa1b23c4d) nor pcapng (0x0a0d0d0a)", binary.BigEndian.Uint32(b))
+	return fmt.Errorf("conformance: magic %#08x at offset 0 is neither pcap (0xa1b2c3d4, 0xa1b23c4d) nor pcapng (0x0a0d0d0a)", binary.BigEndian.Uint32(b))
 }
 
 // frame decodes one captured frame of the given link type and records a

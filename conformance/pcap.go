@@ -38,7 +38,7 @@ func (c *captureParser) parsePcap(b []byte) error {
 		c.stats.Format = "pcap-ns"
 	}
 	if len(b) < pcapHeaderLen {
-		return fmt.Errorf("conformance: pcap file header is %d bytes, want %d", len(b), pcapHeaderLen)
+		return fmt.Errorf("conformance: pcap file header at offset 0 is %d bytes, want %d", len(b), pcapHeaderLen)
 	}
 	// The link-layer header type is the low 16 bits of the last field; the
 	// upper bits may carry FCS information (draft-ietf-opsawg-pcap §4).
