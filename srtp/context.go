@@ -19,12 +19,15 @@ import (
 // nothing on the packet path allocates.
 type Context struct {
 	profile Profile
-	rtp     sessionKeys
-	rtcp    sessionKeys
+	rtp     *sessionKeys // SRTP session keys at r = 0 (RFC 3711 §4.3.1)
+	rtcp    *sessionKeys // SRTCP session keys at r = 0
 
-	// RFC 6904 header extension encryption.
-	hdrCM      *counterMode
-	hdrSalt    [cmSaltLen]byte
+	// With a non-zero key derivation rate the master key is kept to derive
+	// the keys of each r = index DIV kdr (RFC 3711 §4.3.1).
+	kdr uint64
+	kd  *keyDeriver
+
+	hdrOn      bool      // RFC 6904 header extension encryption
 	encryptIDs [256]bool // extension element IDs negotiated as encrypted
 
 	encryptSRTP  bool // RFC 3711 §3.1: SRTP payload encryption on (default)
@@ -42,19 +45,25 @@ type Context struct {
 	hdr   rtpHeader
 }
 
-// sessionKeys is one of the two session key sets (SRTP or SRTCP) of
-// RFC 3711 §4.3.1, ready to use: AES-CM with HMAC-SHA1, or AES-GCM.
+// sessionKeys is one session key set (SRTP or SRTCP) of RFC 3711 §4.3.1,
+// ready to use: AES-CM with HMAC-SHA1, or AES-GCM; for SRTP also the
+// RFC 6904 header extension keystream.
 type sessionKeys struct {
+	r    uint64 // index DIV key_derivation_rate these keys were derived at
 	cm   counterMode
 	salt [cmSaltLen]byte // k_s (14 bytes for AES-CM; first 12 used for GCM)
 	auth hash.Hash       // HMAC-SHA1 keyed with k_a, Reset per packet
 	gcm  cipher.AEAD
+
+	hdrCM   *counterMode // RFC 6904 §4.1, nil when off
+	hdrSalt [cmSaltLen]byte
 }
 
 type rtpStream struct {
 	started bool
 	highest int64 // highest authenticated (or sent) index: ROC || s_l
 	window  replayWindow
+	keys    *sessionKeys // keys of the last packet, with a key derivation rate
 }
 
 type rtcpStream struct {
@@ -62,6 +71,7 @@ type rtcpStream struct {
 	highest int64
 	next    uint32 // next SRTCP index to send (RFC 3711 §3.4)
 	window  replayWindow
+	keys    *sessionKeys
 }
 
 // Option configures a Context.
@@ -105,9 +115,25 @@ func WithUnencryptedSRTCP() Option {
 	return func(c *Context) error { c.encryptSRTCP = false; return nil }
 }
 
+// WithKeyDerivationRate sets the key derivation rate of RFC 3711 §4.3.1
+// (a power of two up to 2^24; 0, the default, derives once). DTLS-SRTP
+// requires 0 (RFC 5764 §4.1.2); this is for SDES-keyed peers that ask for
+// KDR. Session keys are then derived per r = index DIV kdr and per SSRC;
+// each new r derives (and allocates) a key set, so a small rate costs an
+// allocation per rekey.
+func WithKeyDerivationRate(kdr uint64) Option {
+	return func(c *Context) error {
+		if kdr&(kdr-1) != 0 || kdr > 1<<24 {
+			return ErrKDR
+		}
+		c.kdr = kdr
+		return nil
+	}
+}
+
 // NewContext derives the session keys for profile from the master key and
-// salt (RFC 3711 §4.3 with key derivation rate 0, as DTLS-SRTP requires,
-// RFC 5764 §4.1.2) and returns a Context for one direction.
+// salt (RFC 3711 §4.3; key derivation rate 0 unless WithKeyDerivationRate)
+// and returns a Context for one direction.
 func NewContext(profile Profile, masterKey, masterSalt []byte, opts ...Option) (*Context, error) {
 	if !profile.valid() {
 		return nil, ErrProfile
@@ -115,45 +141,27 @@ func NewContext(profile Profile, masterKey, masterSalt []byte, opts ...Option) (
 	if len(masterKey) != profile.KeyLen() || len(masterSalt) != profile.SaltLen() {
 		return nil, ErrKeyLen
 	}
+	c, err := newContext(profile, opts)
+	if err != nil {
+		return nil, err
+	}
 	kd, err := newKeyDeriver(masterKey, masterSalt)
 	if err != nil {
 		return nil, err
 	}
-	k, s := profile.KeyLen(), profile.SaltLen()
-	keys := make([]byte, 2*(k+s+authKeyLen))
-	rtpKey, rtcpKey := keys[:k], keys[k:2*k]
-	rtpSalt, rtcpSalt := keys[2*k:2*k+s], keys[2*k+s:2*(k+s)]
-	rtpAuth, rtcpAuth := keys[2*(k+s):2*(k+s)+authKeyLen], keys[2*(k+s)+authKeyLen:]
-	kd.derive(rtpKey, labelSRTPEncryption, 0)
-	kd.derive(rtpSalt, labelSRTPSalt, 0)
-	kd.derive(rtcpKey, labelSRTCPEncryption, 0)
-	kd.derive(rtcpSalt, labelSRTCPSalt, 0)
-	if !profile.IsAEAD() { // RFC 7714 §11: GCM has no authentication key
-		kd.derive(rtpAuth, labelSRTPAuth, 0)
-		kd.derive(rtcpAuth, labelSRTCPAuth, 0)
-	}
-	c, err := newContext(profile, rtpKey, rtpSalt, rtpAuth, rtcpKey, rtcpSalt, rtcpAuth, opts)
-	if err != nil {
+	if c.rtp, err = c.deriveKeys(kd, 0, false); err != nil {
 		return nil, err
 	}
-	if c.hdrCM != nil {
-		// RFC 6904 §4.1: header encryption key and salt, labels 0x06/0x07.
-		hk := make([]byte, k)
-		kd.derive(hk, labelSRTPHeaderKey, 0)
-		var hs [cmSaltLen]byte
-		kd.derive(hs[:s], labelSRTPHeaderSalt, 0)
-		if err := c.setHeaderKeys(hk, hs[:]); err != nil {
-			return nil, err
-		}
+	if c.rtcp, err = c.deriveKeys(kd, 0, true); err != nil {
+		return nil, err
 	}
-	clear(keys)
+	if c.kdr != 0 {
+		c.kd = kd
+	}
 	return c, nil
 }
 
-// newContext builds a Context from session keys (below the KDF), which is
-// how RFC 7714's vectors are given. If header extension encryption is on,
-// the caller sets its keys with setHeaderKeys.
-func newContext(profile Profile, rtpKey, rtpSalt, rtpAuth, rtcpKey, rtcpSalt, rtcpAuth []byte, opts []Option) (*Context, error) {
+func newContext(profile Profile, opts []Option) (*Context, error) {
 	c := &Context{
 		profile:      profile,
 		encryptSRTP:  true,
@@ -167,46 +175,116 @@ func newContext(profile Profile, rtpKey, rtpSalt, rtpAuth, rtcpKey, rtcpSalt, rt
 			return nil, err
 		}
 	}
-	if err := c.rtp.init(profile, rtpKey, rtpSalt, rtpAuth); err != nil {
-		return nil, err
-	}
-	if err := c.rtcp.init(profile, rtcpKey, rtcpSalt, rtcpAuth); err != nil {
-		return nil, err
-	}
 	for _, on := range c.encryptIDs {
-		if on {
-			c.hdrCM = &counterMode{} // keyed by setHeaderKeys
-			break
-		}
+		c.hdrOn = c.hdrOn || on
 	}
 	return c, nil
 }
 
-// init keys one session key set (RFC 3711 §4.3.1) once.
-func (s *sessionKeys) init(p Profile, key, salt, authKey []byte) error {
+// deriveKeys derives the SRTP (labels 0x00–0x02, and 0x06/0x07 for RFC 6904)
+// or SRTCP (0x03–0x05) session keys at r (RFC 3711 §4.3.1).
+func (c *Context) deriveKeys(kd *keyDeriver, r uint64, rtcp bool) (*sessionKeys, error) {
+	p := c.profile
+	enc, auth, salt := labelSRTPEncryption, labelSRTPAuth, labelSRTPSalt
+	rLen := 6
+	if rtcp {
+		enc, auth, salt = labelSRTCPEncryption, labelSRTCPAuth, labelSRTCPSalt
+		if c.kdr != 0 {
+			rLen = 4 // 0 || SRTCP index (RFC 3711 §4.3.2)
+		}
+	}
+	var buf [32 + cmSaltLen + authKeyLen]byte
+	key, s, a := buf[:p.KeyLen()], buf[32:32+p.SaltLen()], buf[32+cmSaltLen:]
+	kd.deriveWidth(key, enc, r, rLen)
+	kd.deriveWidth(s, salt, r, rLen)
+	if !p.IsAEAD() { // RFC 7714 §11: GCM has no authentication key
+		kd.deriveWidth(a, auth, r, rLen)
+	}
+	k, err := newSessionKeys(p, key, s, a)
+	if err != nil {
+		return nil, err
+	}
+	k.r = r
+	if c.hdrOn && !rtcp {
+		// RFC 6904 §4.1: header encryption key and salt, labels 0x06/0x07.
+		kd.deriveWidth(key, labelSRTPHeaderKey, r, rLen)
+		var hs [cmSaltLen]byte
+		kd.deriveWidth(hs[:p.SaltLen()], labelSRTPHeaderSalt, r, rLen)
+		if err := k.setHeaderKeys(key, hs[:]); err != nil {
+			return nil, err
+		}
+	}
+	clear(buf[:])
+	return k, nil
+}
+
+// newSessionKeys keys one session key set once.
+func newSessionKeys(p Profile, key, salt, authKey []byte) (*sessionKeys, error) {
+	s := &sessionKeys{}
 	copy(s.salt[:], salt)
 	if p.IsAEAD() {
 		block, err := aes.NewCipher(key)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		s.gcm, err = cipher.NewGCM(block)
-		return err
+		return s, err
 	}
 	if err := s.cm.init(key); err != nil {
-		return err
+		return nil, err
 	}
 	s.auth = hmac.New(sha1.New, authKey)
-	return nil
+	return s, nil
 }
 
 // setHeaderKeys keys the RFC 6904 §4.1 header extension keystream. It is
 // always AES-CM, also for the GCM profiles, whose 96-bit header salt is
 // padded with zeros to the 112 bits AES-CM takes (RFC 7714 §8.3; libsrtp
 // does the same).
-func (c *Context) setHeaderKeys(key, salt []byte) error {
-	copy(c.hdrSalt[:], salt)
-	return c.hdrCM.init(key)
+func (k *sessionKeys) setHeaderKeys(key, salt []byte) error {
+	k.hdrCM = &counterMode{}
+	copy(k.hdrSalt[:], salt)
+	return k.hdrCM.init(key)
+}
+
+// rtpKeys returns the SRTP session keys for a packet of st at index: the
+// context's keys when the key derivation rate is 0, else those of
+// r = index DIV kdr, derived if st does not hold them yet (RFC 3711 §4.3.1).
+func (c *Context) rtpKeys(st *rtpStream, index int64) *sessionKeys {
+	if c.kdr == 0 {
+		return c.rtp
+	}
+	r := uint64(max(index, 0)) / c.kdr
+	if st != nil && st.keys != nil && st.keys.r == r {
+		return st.keys
+	}
+	if r == 0 {
+		return c.rtp
+	}
+	k, err := c.deriveKeys(c.kd, r, false)
+	if err != nil { // cannot happen: the master key was accepted once
+		return c.rtp
+	}
+	return k
+}
+
+// rtcpKeys is rtpKeys for SRTCP, with r = SRTCP index DIV kdr.
+func (c *Context) rtcpKeys(st *rtcpStream, index uint32) *sessionKeys {
+	if c.kdr == 0 {
+		return c.rtcp
+	}
+	r := uint64(index) / c.kdr
+	if st != nil && st.keys != nil && st.keys.r == r {
+		return st.keys
+	}
+	if r == 0 {
+		return c.rtcp
+	}
+	k, err := c.deriveKeys(c.kd, r, true)
+	if err != nil {
+		return c.rtcp
+	}
+	return k
 }
 
 // Profile returns the context's protection profile.

@@ -18,10 +18,10 @@ import "encoding/binary"
 //
 // Malformed elements stop the walk: the remaining bytes stay as they are,
 // which the packet's authentication covers either way.
-func (c *Context) cryptHeaderExtension(b []byte, h *rtpHeader, index int64) {
+func (c *Context) cryptHeaderExtension(k *sessionKeys, b []byte, h *rtpHeader, index int64) {
 	profile := binary.BigEndian.Uint16(b[h.extOff : h.extOff+2])
 	ext := b[h.extOff+4 : h.length]
-	c.cmIV(&c.hdrSalt, h.ssrc, index)
+	c.cmIV(&k.hdrSalt, h.ssrc, index)
 	ko := 0 // keystream offset
 	switch {
 	case profile == 0xBEDE:
@@ -36,7 +36,7 @@ func (c *Context) cryptHeaderExtension(b []byte, h *rtpHeader, index int64) {
 				return
 			}
 			if c.encryptIDs[id] {
-				c.hdrCM.xorKeyStreamAt(ext[i+1:i+1+l], &c.iv, ko+1)
+				k.hdrCM.xorKeyStreamAt(ext[i+1:i+1+l], &c.iv, ko+1)
 			}
 			ko += 1 + l
 			i += 1 + l
@@ -56,7 +56,7 @@ func (c *Context) cryptHeaderExtension(b []byte, h *rtpHeader, index int64) {
 				return
 			}
 			if l > 0 && c.encryptIDs[id] {
-				c.hdrCM.xorKeyStreamAt(ext[i+2:i+2+l], &c.iv, ko+2)
+				k.hdrCM.xorKeyStreamAt(ext[i+2:i+2+l], &c.iv, ko+2)
 			}
 			ko += 2 + l
 			i += 2 + l

@@ -32,7 +32,7 @@ func newKeyDeriver(masterKey, masterSalt []byte) (*keyDeriver, error) {
 	return d, nil
 }
 
-// derive writes len(out) bytes of session key material for label at
+// deriveWidth writes len(out) bytes of session key material for label at
 // r = index DIV key_derivation_rate (RFC 3711 §4.3.1):
 //
 //	key_id = label || r              (r 48 bits)
@@ -44,10 +44,7 @@ func newKeyDeriver(masterKey, masterSalt []byte) (*keyDeriver, error) {
 // (NIST SP 800-135 §5.3 and its CAVP vectors read it so).
 // With rate 0, as DTLS-SRTP uses, r is 0 and every label sits at the same
 // place (libsrtp and pion do this, and the crosscheck vectors need it).
-func (d *keyDeriver) derive(out []byte, label byte, r uint64) {
-	d.deriveWidth(out, label, r, 6)
-}
-
+// rLen is the width of r in bytes, 6 or 4.
 func (d *keyDeriver) deriveWidth(out []byte, label byte, r uint64, rLen int) {
 	var iv [16]byte
 	copy(iv[:cmSaltLen], d.salt[:])

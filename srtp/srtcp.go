@@ -33,16 +33,18 @@ func (c *Context) EncryptRTCP(dst, pkt []byte) ([]byte, error) {
 	if c.encryptSRTCP {
 		trailer |= srtcpEncrypted
 	}
+	k := c.rtcpKeys(st, index)
+	st.keys = k
 	if c.profile.IsAEAD() {
-		c.sealRTCPGCM(out, n, ssrc, index, trailer)
+		c.sealRTCPGCM(k, out, n, ssrc, index, trailer)
 		return out, nil
 	}
 	if c.encryptSRTCP {
-		c.cmIV(&c.rtcp.salt, ssrc, int64(index))
-		c.rtcp.cm.xorKeyStream(out[8:n], &c.iv)
+		c.cmIV(&k.salt, ssrc, int64(index))
+		k.cm.xorKeyStream(out[8:n], &c.iv)
 	}
 	binary.BigEndian.PutUint32(out[n:n+4], trailer)
-	c.rtcpTag(out[:n+4])
+	c.rtcpTag(k, out[:n+4])
 	copy(out[n+4:], c.mac[:])
 	return out, nil
 }
@@ -72,27 +74,29 @@ func (c *Context) DecryptRTCP(pkt []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	k := c.rtcpKeys(st, index)
 	var clear []byte
 	if c.profile.IsAEAD() {
 		var err error
-		if clear, err = c.openRTCPGCM(pkt, ssrc, index, encrypted); err != nil {
+		if clear, err = c.openRTCPGCM(k, pkt, ssrc, index, encrypted); err != nil {
 			return nil, err
 		}
 	} else {
 		n := len(pkt) - tagLen // authenticated portion ends after the trailer
-		c.rtcpTag(pkt[:n])
+		c.rtcpTag(k, pkt[:n])
 		if subtle.ConstantTimeCompare(c.mac[:tagLen], pkt[n:]) != 1 {
 			return nil, ErrAuthFailed
 		}
 		if encrypted {
-			c.cmIV(&c.rtcp.salt, ssrc, int64(index))
-			c.rtcp.cm.xorKeyStream(pkt[8:n-4], &c.iv)
+			c.cmIV(&k.salt, ssrc, int64(index))
+			k.cm.xorKeyStream(pkt[8:n-4], &c.iv)
 		}
 		clear = pkt[:n-4]
 	}
 	if st == nil {
 		st = c.rtcpStream(ssrc)
 	}
+	st.keys = k
 	if !st.started {
 		st.started = true
 		st.window.reset(&st.highest, int64(index))
@@ -104,8 +108,8 @@ func (c *Context) DecryptRTCP(pkt []byte) ([]byte, error) {
 
 // rtcpTag computes HMAC-SHA1(k_a, RTCP || E+index) into c.mac (RFC 3711
 // §3.4: the authenticated portion includes the SRTCP index word).
-func (c *Context) rtcpTag(b []byte) {
-	a := c.rtcp.auth
+func (c *Context) rtcpTag(k *sessionKeys, b []byte) {
+	a := k.auth
 	a.Reset()
 	a.Write(b)
 	a.Sum(c.mac[:0])
@@ -115,16 +119,16 @@ func (c *Context) rtcpTag(b []byte) {
 // associated data is the 8-byte header and SSRC followed by the E+index word,
 // and the rest is plaintext. Not encrypted: the whole packet followed by the
 // E+index word is associated data.
-func (c *Context) sealRTCPGCM(out []byte, n int, ssrc, index, trailer uint32) {
-	c.gcmRTCPNonce(ssrc, index)
+func (c *Context) sealRTCPGCM(k *sessionKeys, out []byte, n int, ssrc, index, trailer uint32) {
+	c.gcmRTCPNonce(k, ssrc, index)
 	if trailer&srtcpEncrypted != 0 {
 		var aad [12]byte
 		copy(aad[:8], out[:8])
 		binary.BigEndian.PutUint32(aad[8:], trailer)
-		c.rtcp.gcm.Seal(out[8:8], c.nonce[:], out[8:n], aad[:])
+		k.gcm.Seal(out[8:8], c.nonce[:], out[8:n], aad[:])
 	} else {
 		binary.BigEndian.PutUint32(out[n:n+4], trailer)
-		c.rtcp.gcm.Seal(out[n+4:n+4], c.nonce[:], nil, out[:n+4])
+		k.gcm.Seal(out[n+4:n+4], c.nonce[:], nil, out[:n+4])
 		copy(out[n:n+gcmTagLen], out[n+4:n+4+gcmTagLen])
 	}
 	binary.BigEndian.PutUint32(out[n+gcmTagLen:], trailer)
@@ -132,15 +136,15 @@ func (c *Context) sealRTCPGCM(out []byte, n int, ssrc, index, trailer uint32) {
 
 // openRTCPGCM verifies and, if the E flag is set, decrypts pkt in place
 // (RFC 7714 §9.2, §9.3) and returns the RTCP packet.
-func (c *Context) openRTCPGCM(pkt []byte, ssrc, index uint32, encrypted bool) ([]byte, error) {
+func (c *Context) openRTCPGCM(k *sessionKeys, pkt []byte, ssrc, index uint32, encrypted bool) ([]byte, error) {
 	end := len(pkt) - srtcpTrailer // ciphertext || tag ends here
 	n := end - gcmTagLen           // RTCP packet length
-	c.gcmRTCPNonce(ssrc, index)
+	c.gcmRTCPNonce(k, ssrc, index)
 	if encrypted {
 		var aad [12]byte
 		copy(aad[:8], pkt[:8])
 		copy(aad[8:], pkt[end:])
-		if _, err := c.rtcp.gcm.Open(pkt[8:8], c.nonce[:], pkt[8:end], aad[:]); err != nil {
+		if _, err := k.gcm.Open(pkt[8:8], c.nonce[:], pkt[8:end], aad[:]); err != nil {
 			return nil, ErrAuthFailed
 		}
 		return pkt[:n], nil
@@ -152,7 +156,7 @@ func (c *Context) openRTCPGCM(pkt []byte, ssrc, index uint32, encrypted bool) ([
 	copy(tag[:], pkt[n:end])
 	copy(trailer[:], pkt[end:])
 	copy(pkt[n:n+srtcpTrailer], trailer[:])
-	if _, err := c.rtcp.gcm.Open(tag[:0], c.nonce[:], tag[:], pkt[:n+srtcpTrailer]); err != nil {
+	if _, err := k.gcm.Open(tag[:0], c.nonce[:], tag[:], pkt[:n+srtcpTrailer]); err != nil {
 		copy(pkt[n:end], tag[:])
 		return nil, ErrAuthFailed
 	}

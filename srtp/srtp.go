@@ -35,19 +35,21 @@ func (c *Context) EncryptRTP(dst, pkt []byte) ([]byte, error) {
 			st.highest = index
 		}
 	}
+	k := c.rtpKeys(st, index)
+	st.keys = k
 	if c.profile.IsAEAD() {
-		c.sealRTPGCM(out, n, h, index)
+		c.sealRTPGCM(k, out, n, h, index)
 		return out, nil
 	}
 	b := out[:n]
-	if c.hdrCM != nil && h.extOff >= 0 {
-		c.cryptHeaderExtension(b, h, index)
+	if k.hdrCM != nil && h.extOff >= 0 {
+		c.cryptHeaderExtension(k, b, h, index)
 	}
 	if c.encryptSRTP {
-		c.cmIV(&c.rtp.salt, h.ssrc, index)
-		c.rtp.cm.xorKeyStream(b[h.length:], &c.iv)
+		c.cmIV(&k.salt, h.ssrc, index)
+		k.cm.xorKeyStream(b[h.length:], &c.iv)
 	}
-	c.rtpTag(b, rocOf(index))
+	c.rtpTag(k, b, rocOf(index))
 	copy(out[n:], c.mac[:])
 	return out, nil
 }
@@ -82,27 +84,29 @@ func (c *Context) DecryptRTP(pkt []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	k := c.rtpKeys(st, index)
 	if c.profile.IsAEAD() {
-		if err := c.openRTPGCM(pkt, n, h, index); err != nil {
+		if err := c.openRTPGCM(k, pkt, n, h, index); err != nil {
 			return nil, err
 		}
 	} else {
 		b := pkt[:n]
-		c.rtpTag(b, rocOf(index))
+		c.rtpTag(k, b, rocOf(index))
 		if subtle.ConstantTimeCompare(c.mac[:tagLen], pkt[n:]) != 1 {
 			return nil, ErrAuthFailed
 		}
-		if c.hdrCM != nil && h.extOff >= 0 {
-			c.cryptHeaderExtension(b, h, index)
+		if k.hdrCM != nil && h.extOff >= 0 {
+			c.cryptHeaderExtension(k, b, h, index)
 		}
 		if c.encryptSRTP {
-			c.cmIV(&c.rtp.salt, h.ssrc, index)
-			c.rtp.cm.xorKeyStream(b[h.length:], &c.iv)
+			c.cmIV(&k.salt, h.ssrc, index)
+			k.cm.xorKeyStream(b[h.length:], &c.iv)
 		}
 	}
 	if st == nil {
 		st = c.rtpStream(h.ssrc)
 	}
+	st.keys = k
 	if !st.started {
 		st.started = true
 		st.window.reset(&st.highest, index)
@@ -114,8 +118,8 @@ func (c *Context) DecryptRTP(pkt []byte) ([]byte, error) {
 
 // rtpTag computes HMAC-SHA1(k_a, authenticated portion || ROC) into c.mac
 // (RFC 3711 §4.2, authentication of M = packet || ROC).
-func (c *Context) rtpTag(b []byte, roc uint32) {
-	a := c.rtp.auth
+func (c *Context) rtpTag(k *sessionKeys, b []byte, roc uint32) {
+	a := k.auth
 	a.Reset()
 	a.Write(b)
 	binary.BigEndian.PutUint32(c.word[:], roc)
