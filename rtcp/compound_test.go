@@ -1,0 +1,113 @@
+package rtcp
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// A browser-like full compound: SR (no blocks) + SDES CNAME.
+const srSDES = `80 c8 00 06 | 00000001 | 0000000200000003 | 00000004 | 00000005 | 00000006 |
+	81 ca 00 03 | 00000001 | 01 02 6869 | 00000000`
+
+func kinds(t *testing.T, b []byte) ([]Kind, error) {
+	t.Helper()
+	var ks []Kind
+	it := NewIterator(b)
+	var p Packet
+	for it.Next(&p) {
+		ks = append(ks, p.Kind())
+	}
+	return ks, it.Err()
+}
+
+func TestIteratorKinds(t *testing.T) {
+	b := unhex(t, srSDES+`| 81 cd 00 03 | 00000001 | 00000002 | 1000 8001`+
+		`| 81 ce 00 02 | 00000001 | 00000002`+
+		`| 8f ce 00 05 | 00000001 | 00000000 | 52454d42 | 01 0c 01 f4 | 0000abcd`+
+		`| 8f ce 00 03 | 00000001 | 00000000 | 41424344`+ // app-layer FB that is not REMB
+		`| 83 cd 00 02 | 00000001 | 00000002`+ // RTPFB FMT 3 (TMMBR): raw
+		`| 80 d0 00 00`+ // PT 208: raw
+		`| 8f cd 00 04 | 00000001 | 00000002 | 0064 0000 | 000102 05`+
+		`| 8b cd 00 02 | 00000001 | 12345678`+
+		`| 80 cf 00 01 | 00000001`)
+	got, err := kinds(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Kind{KindSenderReport, KindSourceDescription, KindNACK, KindPLI, KindREMB, KindRaw, KindRaw, KindRaw,
+		KindTransportCC, KindCCFeedback, KindExtendedReport}
+	if len(got) != len(want) {
+		t.Fatalf("kinds %v, want %v", got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("packet %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+	// Every packet decodes and the compound re-encodes to the same bytes.
+	var d Decoder
+	var out []byte
+	it := NewIterator(b)
+	var p Packet
+	for it.Next(&p) {
+		m, err := d.Decode(&p)
+		if err != nil {
+			t.Fatalf("%v: %v", p.Kind(), err)
+		}
+		if out, err = AppendCompound(out, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(out, b) {
+		t.Fatalf("compound round trip differs\n got %x\nwant %x", out, b)
+	}
+}
+
+func TestIteratorErrors(t *testing.T) {
+	for _, tc := range []struct{ name, hex, want string }{
+		{"truncated header", `80 c9 00`, "needs 4 bytes"},
+		{"length past end", `80 c9 00 01 | 00000001 | 80 c9 00 05 | 00000001`, "offset 8"},
+		{"bad version second", `80 c9 00 01 | 00000001 | 40 c9 00 01 | 00000001`, "version 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := kinds(t, unhex(t, tc.hex))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestValidateCompound(t *testing.T) {
+	twcc := `8f cd 00 04 | 00000001 | 00000002 | 0064 0000 | 000102 05`
+	for _, tc := range []struct {
+		name           string
+		hex            string
+		strict, reduce string // "" means valid, else a substring of the error
+	}{
+		{"SR+SDES", srSDES, "", ""},
+		{"RR alone", `80 c9 00 01 | 00000001`, "", ""},
+		{"TWCC alone", twcc, "want SR or RR", ""},
+		{"RR then padded TWCC", `80 c9 00 01 | 00000001 | af cd 00 05 | 00000001 | 00000002 | 0064 0000 | 000102 05 | 00000004`, "", ""},
+		{"padded TWCC first", `af cd 00 05 | 00000001 | 00000002 | 0064 0000 | 000102 05 | 00000004 | 80 c9 00 01 | 00000001`, "want SR or RR", "not the last"},
+		{"padding on RR first", `a0 c9 00 02 | 00000001 | 00000004 | 80 c9 00 01 | 00000001`, "not the last", "not the last"},
+		{"bad padding count", `a0 c9 00 02 | 00000001 | 00000009`, "padding count 9", "padding count 9"},
+		{"lengths short of total", `80 c9 00 01 | 00000001 | 00`, "needs 4 bytes", "needs 4 bytes"},
+		{"empty", ``, "empty", "empty"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := unhex(t, tc.hex)
+			check := func(mode string, err error, want string) {
+				if want == "" && err != nil {
+					t.Fatalf("%s: unexpected error %v", mode, err)
+				}
+				if want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+					t.Fatalf("%s: err = %v, want %q", mode, err, want)
+				}
+			}
+			check("compound", ValidateCompound(b), tc.strict)
+			check("reduced-size", ValidateReducedSize(b), tc.reduce)
+		})
+	}
+}
