@@ -271,7 +271,14 @@ func TestPeerRegistry(t *testing.T) {
 	if _, err := e.peer.Write([]byte{1}); !errors.Is(err, ErrNoRemoteAddress) {
 		t.Errorf("write before binding: %v", err)
 	}
+	e.peer.Select(netip.MustParseAddrPort("127.0.0.1:9"))
 	_ = e.peer.Close()
+	if _, err := e.peer.Write([]byte{1}); !errors.Is(err, ErrPeerClosed) {
+		t.Errorf("write on a closed peer: %v", err)
+	}
+	if p := e.mux.peerByAddr(netip.MustParseAddrPort("127.0.0.1:9")); p != nil {
+		t.Error("closed peer still routed by address")
+	}
 	p2, err := e.mux.AddPeer("uuuu", e.ice)
 	if err != nil {
 		t.Fatalf("ufrag not freed by Close: %v", err)

@@ -52,6 +52,8 @@ type Peer struct {
 	remote     atomic.Pointer[netip.AddrPort] // selected remote address (last bound)
 	remoteAddr atomic.Pointer[net.UDPAddr]    // the same as a net.Addr, for pion
 
+	isClosed atomic.Bool // closed, readable without mu by writers
+
 	mu     sync.Mutex // guards addrs, dtls, closed
 	addrs  []netip.AddrPort
 	dtls   net.Conn
@@ -67,8 +69,8 @@ var ErrNoRemoteAddress = errors.New("transport: peer has no authenticated remote
 // LocalUfrag is the ICE username fragment the peer was registered with.
 func (p *Peer) LocalUfrag() string { return p.ufrag }
 
-// RemoteAddr returns the selected remote address (the most recently bound
-// one) and false before any address is bound.
+// RemoteAddr returns the selected remote address (the first bound one, or
+// the last selected) and false before any address is bound.
 func (p *Peer) RemoteAddr() (netip.AddrPort, bool) {
 	a := p.remote.Load()
 	if a == nil {
@@ -110,20 +112,23 @@ func (p *Peer) bind(addr netip.AddrPort, sel bool) {
 	}
 	if !known {
 		p.addrs = append(p.addrs, addr)
+		// Under p.mu so that a concurrent Close cannot miss this address
+		// (lock order: Peer.mu, then Mux.mu; the mux never calls back in).
+		p.mux.bindAddr(addr, p)
 	}
-	p.mu.Unlock()
 	if cur := p.remote.Load(); cur == nil || (sel && *cur != addr) {
 		selected := addr // allocated only when the selection changes
 		p.remote.Store(&selected)
 		p.remoteAddr.Store(net.UDPAddrFromAddrPort(addr))
 	}
-	if !known {
-		p.mux.bindAddr(addr, p)
-	}
+	p.mu.Unlock()
 }
 
 // Write sends one datagram to the selected remote address.
 func (p *Peer) Write(b []byte) (int, error) {
+	if p.isClosed.Load() {
+		return 0, ErrPeerClosed
+	}
 	a := p.remote.Load()
 	if a == nil {
 		return 0, ErrNoRemoteAddress
@@ -134,6 +139,9 @@ func (p *Peer) Write(b []byte) (int, error) {
 // WriteTo sends one datagram to addr (a STUN response goes back to the
 // address of its request, RFC 8489 §6.3.3).
 func (p *Peer) WriteTo(b []byte, addr netip.AddrPort) (int, error) {
+	if p.isClosed.Load() {
+		return 0, ErrPeerClosed
+	}
 	return p.mux.writeTo(b, addr)
 }
 
@@ -154,8 +162,9 @@ func (p *Peer) Close() error {
 	p.mux.unregister(p, addrs)
 	var err error
 	if d != nil {
-		err = d.Close()
+		err = d.Close() // sends close_notify through Write
 	}
+	p.isClosed.Store(true)
 	p.conn.Close()
 	return err
 }
