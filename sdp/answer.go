@@ -33,6 +33,16 @@ type Config struct {
 	// mid is here is answered with a sending direction when the offer
 	// lets the browser receive (RFC 3264 §6.1).
 	Tracks map[string]LocalTrack
+	// StrictBundle writes ICE credentials, fingerprints and a=setup only
+	// in the BUNDLE-tagged m= section, as RFC 9429 §5.2.2 and §5.3.2 say
+	// ("If the m= section is bundled into another m= section, it still
+	// MUST NOT contain any ICE credentials"). By default they are repeated,
+	// with identical values, in every bundled section (RFC 8859 category
+	// TRANSPORT/IDENTICAL), as browsers write their own descriptions:
+	// Chromium 156 rejects (port 0) every non-tagged bundled section of a
+	// subsequent remote offer that lacks them. Candidates and
+	// a=end-of-candidates are only ever in the tagged section.
+	StrictBundle bool
 }
 
 // LocalTrack is a track the server sends on one m= section.
@@ -120,10 +130,10 @@ type answeredSection struct {
 //     rejected, so is the whole group (RFC 9143 §7.3.3);
 //   - a=group:BUNDLE with the accepted mids, the offerer-tagged one first
 //     (RFC 9143 §7.3.1), a=ice-lite at session level (RFC 8839 §5.3);
-//   - ICE credentials, fingerprints, setup and candidates only in the
-//     tagged section: bundled sections "MUST NOT contain any ICE
-//     credentials" and omit candidates (RFC 9429 §5.3.2; §5.3.1 lists
-//     them under sections "not bundled into another");
+//   - candidates and a=end-of-candidates only in the tagged section (RFC
+//     9429 §5.3.2); ICE credentials, fingerprints and a=setup there too,
+//     and repeated with identical values in the other bundled sections
+//     unless Config.StrictBundle (see there: Chromium needs them);
 //   - in each accepted RTP section: mid, direction, rtcp-mux, rtcp-rsize
 //     when offered, the supported formats in offer order with their
 //     rtpmap/fmtp, RTX whose apt was accepted, rtcp-fb present in both,
@@ -214,7 +224,7 @@ func Answer(offer *Session, cfg *Config) (*Session, error) {
 		}
 		b.Line('m', ml.Media+" "+strconv.Itoa(port)+" "+ml.Proto+" "+strings.Join(plan[i].formats, " "))
 		b.Line('c', Connection(addr))
-		if i == tagged {
+		if i == tagged || !cfg.StrictBundle {
 			b.Attr("ice-ufrag", cfg.ICEUfrag).Attr("ice-pwd", cfg.ICEPwd)
 			for _, f := range cfg.Fingerprints {
 				b.Attr("fingerprint", f.String())

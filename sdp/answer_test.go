@@ -29,7 +29,7 @@ func answerAndCheck(t *testing.T, offer *sdp.Session, cfg *sdp.Config) *sdp.Sess
 	if err != nil {
 		t.Fatalf("Answer: %v", err)
 	}
-	for _, e := range checkAnswer(offer, ans, true) {
+	for _, e := range checkAnswer(offer, ans, true, cfg.StrictBundle) {
 		t.Error(e)
 	}
 	if t.Failed() {
@@ -61,6 +61,9 @@ func TestAnswerCorpus(t *testing.T) {
 		if u, p, _ := offer.ICECredentials(); u != s.BrowserICE.Ufrag || p != s.BrowserICE.Pwd {
 			t.Errorf("offer ICE %q/%q, conformance %+v", u, p, s.BrowserICE)
 		}
+		strict := testConfig()
+		strict.StrictBundle = true
+		answerAndCheck(t, offer, strict)
 		cfg := testConfig()
 		ans := answerAndCheck(t, offer, cfg)
 		// Every offered section is one the server supports, so all are accepted.
@@ -148,7 +151,7 @@ func TestAnswerFixtureOffers(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Answer: %v", err)
 			}
-			for _, e := range checkAnswer(offer, ans, true) {
+			for _, e := range checkAnswer(offer, ans, true, false) {
 				t.Error(e)
 			}
 			for i, want := range tc.accepted {

@@ -30,11 +30,13 @@ func TestAnswerCheckerCatchesBrokenAnswers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		good, err := sdp.Answer(offer, testConfig())
+		cfg := testConfig()
+		cfg.StrictBundle = true
+		good, err := sdp.Answer(offer, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if errs := checkAnswer(offer, good, true); len(errs) != 0 {
+		if errs := checkAnswer(offer, good, true, true); len(errs) != 0 {
 			t.Fatalf("baseline answer fails: %v", errs)
 		}
 		edit := func(fn func(l sdp.Line) (sdp.Line, bool)) *sdp.Session {
@@ -94,8 +96,27 @@ func TestAnswerCheckerCatchesBrokenAnswers(t *testing.T) {
 				return reparse(t, append(lines, good.Lines[secondStart+2:]...))
 			}()},
 		}
+		// Without StrictBundle repeated transport attributes must at least
+		// match the tagged section's.
+		loose, err := sdp.Answer(offer, testConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := checkAnswer(offer, loose, true, false); len(errs) != 0 {
+			t.Fatalf("baseline non-strict answer fails: %v", errs)
+		}
+		var other []sdp.Line
+		for i, l := range loose.Lines {
+			if i > loose.Media[1].Start && l.IsAttribute("ice-ufrag") {
+				l.Value = "ice-ufrag:other"
+			}
+			other = append(other, l)
+		}
+		if errs := checkAnswer(offer, reparse(t, other), true, false); !strings.Contains(strings.Join(errs, "\n"), "RFC 8859 §5.2") {
+			t.Errorf("differing ufrag in a bundled section: checker said %q", errs)
+		}
 		for _, m := range mutations {
-			errs := checkAnswer(offer, m.bad, true)
+			errs := checkAnswer(offer, m.bad, true, true)
 			if !strings.Contains(strings.Join(errs, "\n"), m.want) {
 				t.Errorf("%s: checker said %q, want a %q finding", m.name, errs, m.want)
 			}

@@ -2,6 +2,7 @@ package sdp_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/plainrtc/plainrtc/sdp"
@@ -10,8 +11,12 @@ import (
 // checkAnswer applies the rules an answer must follow, written from
 // RFC 9429 (JSEP) §5.3.1/§5.3.2, RFC 3264 §6, RFC 9143 §7.3 and the
 // attribute RFCs, independently of how Answer builds it. It returns every
-// broken rule. iceLite says the answerer claims to be ICE-lite.
-func checkAnswer(offer, answer *sdp.Session, iceLite bool) []string {
+// broken rule. iceLite says the answerer claims to be ICE-lite. strict
+// applies JSEP's "MUST NOT contain any ICE credentials" to bundled
+// sections; otherwise they may repeat the tagged section's transport
+// attributes, but only with identical values (RFC 8859 §5.2, IDENTICAL
+// and TRANSPORT categories).
+func checkAnswer(offer, answer *sdp.Session, iceLite, strict bool) []string {
 	var errs []string
 	fail := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
 
@@ -157,8 +162,12 @@ func checkAnswer(offer, answer *sdp.Session, iceLite bool) []string {
 			// JSEP §5.3.2: "If the m= section is bundled into another m=
 			// section, it still MUST NOT contain any ICE credentials", and
 			// "both a=candidate and a=end-of-candidates MUST be omitted".
-			if hasICE || am.HasAttribute("ice-ufrag") || am.HasAttribute("ice-pwd") {
+			if strict && (hasICE || am.HasAttribute("ice-ufrag") || am.HasAttribute("ice-pwd")) {
 				fail("%s: bundled section carries ICE credentials (RFC 9429 §5.3.2)", where)
+			}
+			if !strict {
+				tm, _ := answer.MediaByMID(taggedMID)
+				checkIdenticalTransport(tm, am, where, fail)
 			}
 			if hasCand || am.EndOfCandidates() {
 				fail("%s: bundled section carries candidates (RFC 9429 §5.3.2)", where)
@@ -190,6 +199,22 @@ func checkAnswer(offer, answer *sdp.Session, iceLite bool) []string {
 		}
 	}
 	return errs
+}
+
+// checkIdenticalTransport: transport attributes a bundled section repeats
+// must equal the tagged section's (RFC 8859 §5.2: IDENTICAL; RFC 9143
+// §7.1.3: the tagged section's values apply to the whole group).
+func checkIdenticalTransport(tagged, m *sdp.Media, where string, fail func(string, ...any)) {
+	if tagged == nil {
+		fail("%s: no tagged section", where)
+		return
+	}
+	for _, name := range []string{"ice-ufrag", "ice-pwd", "fingerprint", "setup"} {
+		got := attrValues(m, name)
+		if len(got) > 0 && !slices.Equal(got, attrValues(tagged, name)) {
+			fail("%s: a=%s %v differs from the tagged section's %v (RFC 8859 §5.2)", where, name, got, attrValues(tagged, name))
+		}
+	}
 }
 
 func checkRTPAnswer(offer, answer *sdp.Session, om, am *sdp.Media, where string, ptConfig map[string]string, fail func(string, ...any)) {

@@ -12,8 +12,8 @@ import (
 // offer, plus RFC 9143 §7.5 and the attribute RFCs, to offer, generated
 // from prevLocal (the description the offerer last applied), prevRemote
 // and answer (the most recent answer: prevLocal or prevRemote). It
-// returns every broken rule.
-func checkOffer(prevLocal, prevRemote, answer, offer *sdp.Session) []string {
+// returns every broken rule. strict is as for checkAnswer.
+func checkOffer(prevLocal, prevRemote, answer, offer *sdp.Session, strict bool) []string {
 	var errs []string
 	fail := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
 
@@ -129,11 +129,20 @@ func checkOffer(prevLocal, prevRemote, answer, offer *sdp.Session) []string {
 			if !hasCand || !m.EndOfCandidates() {
 				fail("%s: tagged section without candidates and a=end-of-candidates (RFC 9429 §5.2.2)", where)
 			}
-		} else if hasICE || hasCand || m.EndOfCandidates() || m.HasAttribute("ice-ufrag") {
+		} else {
 			// JSEP §5.2.2: a bundled section "MUST NOT contain any ICE
 			// credentials"; "both a=candidate and a=end-of-candidates MUST be
 			// omitted".
-			fail("%s: bundled section carries ICE credentials or candidates (RFC 9429 §5.2.2)", where)
+			if strict && (hasICE || m.HasAttribute("ice-ufrag")) {
+				fail("%s: bundled section carries ICE credentials (RFC 9429 §5.2.2)", where)
+			}
+			if !strict {
+				tm, _ := offer.MediaByMID(group.First())
+				checkIdenticalTransport(tm, m, where, fail)
+			}
+			if hasCand || m.EndOfCandidates() {
+				fail("%s: bundled section carries candidates (RFC 9429 §5.2.2)", where)
+			}
 		}
 		if ml.Proto == sdp.ProtoSCTP {
 			continue

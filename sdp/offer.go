@@ -34,8 +34,9 @@ type OfferChanges struct {
 //   - new sections are sendonly with the configured codecs of their kind,
 //     reusing the payload types and extension IDs already bound in the
 //     BUNDLE group (RFC 9143 §9.1.1, RFC 8285 §6);
-//   - ICE credentials stay, and with fingerprints, candidates and a=setup
-//     appear only in the tagged section; a=setup keeps the established
+//   - ICE credentials stay; candidates appear only in the tagged section,
+//     credentials, fingerprints and a=setup also in the other bundled ones
+//     unless Config.StrictBundle; a=setup keeps the established
 //     DTLS role (RFC 8842 §5.5: an offer that keeps the association uses
 //     the current role), not actpass.
 //
@@ -172,7 +173,7 @@ func Offer(local, remote *Session, cfg *Config, ch OfferChanges) (*Session, erro
 			b.Line('m', p.media+" "+strconv.Itoa(port)+" "+ProtoRTP+" "+strings.Join(bound.formatsFor(p.media, cfg), " "))
 		}
 		b.Line('c', Connection(addr))
-		if i == tagged {
+		if i == tagged || !cfg.StrictBundle {
 			b.Attr("ice-ufrag", cfg.ICEUfrag).Attr("ice-pwd", cfg.ICEPwd)
 			for _, f := range cfg.Fingerprints {
 				b.Attr("fingerprint", f.String())

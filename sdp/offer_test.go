@@ -1,6 +1,7 @@
 package sdp_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/plainrtc/plainrtc/sdp"
@@ -22,12 +23,19 @@ func browserConfig() *sdp.Config {
 // Each server offer is checked against JSEP §5.2.2 and each answer
 // against §5.3.
 func TestOfferRenegotiation(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		t.Run(fmt.Sprintf("strict=%v", strict), func(t *testing.T) { testOfferRenegotiation(t, strict) })
+	}
+}
+
+func testOfferRenegotiation(t *testing.T, strict bool) {
 	forEachCorpusSDP(t, func(t *testing.T, s corpusSDP) {
 		browserOffer, err := sdp.Parse(s.Offer)
 		if err != nil {
 			t.Fatal(err)
 		}
 		cfg := testConfig()
+		cfg.StrictBundle = strict
 		local, err := sdp.Answer(browserOffer, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -41,18 +49,20 @@ func TestOfferRenegotiation(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: Offer: %v", name, err)
 			}
-			for _, e := range checkOffer(local, remote, answer, offer) {
+			for _, e := range checkOffer(local, remote, answer, offer, strict) {
 				t.Errorf("%s: %s", name, e)
 			}
 			if got, _ := establishedSetup(offer); got != wantSetup {
 				t.Errorf("%s: offer setup %s, established %s", name, got, wantSetup)
 			}
 			// The browser's side: answer the offer and check that answer.
-			reply, err := sdp.Answer(offer, browserConfig())
+			bc := browserConfig()
+			bc.StrictBundle = strict
+			reply, err := sdp.Answer(offer, bc)
 			if err != nil {
 				t.Fatalf("%s: answering the server offer: %v\n%s", name, err, offer)
 			}
-			for _, e := range checkAnswer(offer, reply, true) {
+			for _, e := range checkAnswer(offer, reply, true, strict) {
 				t.Errorf("%s: browser answer: %s", name, e)
 			}
 			if t.Failed() {
