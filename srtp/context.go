@@ -42,6 +42,8 @@ type Context struct {
 	nonce [12]byte
 	word  [4]byte
 	mac   [sha1.Size]byte
+	aad   [12]byte
+	tag   [gcmTagLen]byte
 	hdr   rtpHeader
 }
 

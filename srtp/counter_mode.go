@@ -21,6 +21,7 @@ type counterMode struct {
 	xk     []byte // expanded key for AES-NI, nil if not used
 	rounds int
 	ks     [keystreamChunk]byte
+	ctr    [16]byte
 }
 
 // init keys the counter mode with an AES key of 16, 24 or 32 bytes.
@@ -73,34 +74,26 @@ func (c *counterMode) xorKeyStream(buf []byte, iv *[16]byte) {
 // xorKeyStreamAt XORs buf with the keystream of iv starting off bytes into
 // it (RFC 6904 §4.1 uses keystream positions within the header extension).
 func (c *counterMode) xorKeyStreamAt(buf []byte, iv *[16]byte, off int) {
-	start := *iv
-	hi := binary.BigEndian.Uint64(start[0:8])
-	lo := binary.BigEndian.Uint64(start[8:16])
-	blocks := uint64(off / 16)
-	nlo := lo + blocks
+	hi := binary.BigEndian.Uint64(iv[0:8])
+	lo := binary.BigEndian.Uint64(iv[8:16])
+	nlo := lo + uint64(off/16)
 	if nlo < lo {
 		hi++
 	}
-	binary.BigEndian.PutUint64(start[0:8], hi)
-	binary.BigEndian.PutUint64(start[8:16], nlo)
-	skip := off % 16
-	if skip == 0 {
-		c.xorKeyStream(buf, &start)
-		return
+	if skip := off % 16; skip != 0 {
+		// A partial first block.
+		blk := c.ks[:16]
+		binary.BigEndian.PutUint64(blk[0:8], hi)
+		binary.BigEndian.PutUint64(blk[8:16], nlo)
+		c.encryptBlocks(blk)
+		n := min(16-skip, len(buf))
+		subtle.XORBytes(buf[:n], buf[:n], blk[skip:skip+n])
+		buf = buf[n:]
+		if nlo++; nlo == 0 {
+			hi++
+		}
 	}
-	// First, partial block.
-	var ks [16]byte
-	c.block.Encrypt(ks[:], start[:])
-	n := min(16-skip, len(buf))
-	subtle.XORBytes(buf[:n], buf[:n], ks[skip:skip+n])
-	if n == len(buf) {
-		return
-	}
-	nlo++
-	if nlo == 0 {
-		hi++
-	}
-	binary.BigEndian.PutUint64(start[0:8], hi)
-	binary.BigEndian.PutUint64(start[8:16], nlo)
-	c.xorKeyStream(buf[n:], &start)
+	binary.BigEndian.PutUint64(c.ctr[0:8], hi)
+	binary.BigEndian.PutUint64(c.ctr[8:16], nlo)
+	c.xorKeyStream(buf, &c.ctr)
 }

@@ -28,9 +28,19 @@
 //     mod 2^32) is treated as older than the stream's start: its ROC for the
 //     cryptography is 2^32-1 as the RFC says, but the replay window sees it
 //     as old, as libsrtp does.
-//   - No MKI (RFC 3711 §3.1): WebRTC does not use it. DTLS-SRTP fixes the key
-//     derivation rate at 0 (RFC 5764 §4.1.2); contexts derive keys once.
-//     DeriveSessionKey supports a non-zero rate (RFC 3711 §4.3.1).
+//   - No MKI (RFC 3711 §3.1): WebRTC does not use it.
+//   - Key derivation rate: DTLS-SRTP fixes it at 0 (RFC 5764 §4.1.2) and
+//     keys are derived once. WithKeyDerivationRate derives per SSRC at each
+//     r = index DIV kdr (RFC 3711 §4.3.1), allocating one key set per rekey.
+//     For the SRTCP labels with a non-zero rate, r is the 32-bit
+//     0 || SRTCP index (RFC 3711 §4.3.2, as NIST SP 800-135 reads it).
+//   - The RTP header is walked here (RFC 3550 §5.1, §5.3.1: CSRCs and the
+//     extension block), not with rtp.Header.Unmarshal: that one builds its
+//     errors with fmt.Errorf and rejects malformed RFC 8285 elements, and a
+//     forged packet must cost no allocation and be refused by its tag.
+//   - AES-CM: crypto/cipher.NewCTR allocates per IV, so counter blocks are
+//     encrypted directly: eight at a time with AES-NI on amd64 (our own
+//     FIPS-197 key schedule feeds it), else one cipher.Block.Encrypt each.
 //   - The first SRTCP index sent per SSRC is 1, as libsrtp and pion send.
 //   - RFC 6188's AES-192/256-CM profiles have no DTLS-SRTP profile id; they
 //     get private Profile values 0xFF01–0xFF04 that never go on the wire.

@@ -122,10 +122,9 @@ func (c *Context) rtcpTag(k *sessionKeys, b []byte) {
 func (c *Context) sealRTCPGCM(k *sessionKeys, out []byte, n int, ssrc, index, trailer uint32) {
 	c.gcmRTCPNonce(k, ssrc, index)
 	if trailer&srtcpEncrypted != 0 {
-		var aad [12]byte
-		copy(aad[:8], out[:8])
-		binary.BigEndian.PutUint32(aad[8:], trailer)
-		k.gcm.Seal(out[8:8], c.nonce[:], out[8:n], aad[:])
+		copy(c.aad[:8], out[:8])
+		binary.BigEndian.PutUint32(c.aad[8:], trailer)
+		k.gcm.Seal(out[8:8], c.nonce[:], out[8:n], c.aad[:])
 	} else {
 		binary.BigEndian.PutUint32(out[n:n+4], trailer)
 		k.gcm.Seal(out[n+4:n+4], c.nonce[:], nil, out[:n+4])
@@ -141,25 +140,23 @@ func (c *Context) openRTCPGCM(k *sessionKeys, pkt []byte, ssrc, index uint32, en
 	n := end - gcmTagLen           // RTCP packet length
 	c.gcmRTCPNonce(k, ssrc, index)
 	if encrypted {
-		var aad [12]byte
-		copy(aad[:8], pkt[:8])
-		copy(aad[8:], pkt[end:])
-		if _, err := k.gcm.Open(pkt[8:8], c.nonce[:], pkt[8:end], aad[:]); err != nil {
+		copy(c.aad[:8], pkt[:8])
+		copy(c.aad[8:], pkt[end:])
+		if _, err := k.gcm.Open(pkt[8:8], c.nonce[:], pkt[8:end], c.aad[:]); err != nil {
 			return nil, ErrAuthFailed
 		}
 		return pkt[:n], nil
 	}
 	// The associated data is packet || E+index, contiguous only once the
 	// trailer sits where the tag is: move the tag aside, and back on failure.
-	var tag [gcmTagLen]byte
-	var trailer [srtcpTrailer]byte
-	copy(tag[:], pkt[n:end])
-	copy(trailer[:], pkt[end:])
-	copy(pkt[n:n+srtcpTrailer], trailer[:])
-	if _, err := k.gcm.Open(tag[:0], c.nonce[:], tag[:], pkt[:n+srtcpTrailer]); err != nil {
-		copy(pkt[n:end], tag[:])
+	tag, trailer := c.tag[:], c.word[:]
+	copy(tag, pkt[n:end])
+	copy(trailer, pkt[end:])
+	copy(pkt[n:n+srtcpTrailer], trailer)
+	if _, err := k.gcm.Open(tag[:0], c.nonce[:], tag, pkt[:n+srtcpTrailer]); err != nil {
+		copy(pkt[n:end], tag)
 		return nil, ErrAuthFailed
 	}
-	copy(pkt[n:end], tag[:])
+	copy(pkt[n:end], tag)
 	return pkt[:n], nil
 }
