@@ -14,13 +14,18 @@ import (
 )
 
 // pionName maps a packet to the type pion/rtcp's Unmarshal gives it, which is
-// how truth.json's rtcp_types counts. pion (rtcp.Unmarshal → unmarshal)
-// switches on PT and then on FMT for RTPFB/PSFB exactly as Packet.Kind does,
-// with one difference: every PSFB FMT=15 is a
-// *rtcp.ReceiverEstimatedMaximumBitrate for pion (whose Unmarshal then
-// fails on a non-"REMB" identifier), while Kind keeps non-REMB
-// application-layer feedback raw. pion counts every packet of a compound,
-// one each, like the iterator.
+// how truth.json's rtcp_types counts. pion's Unmarshal walks the compound
+// and returns one Packet per RTCP packet, so a compound counts once per
+// packet in it (SR+SDES is one SR and one SDES; RR+NACK one of each), as the
+// Iterator counts here; it checks no compound rule, but one packet that
+// fails to parse fails the whole datagram (none of its packets counted).
+// Its factory switches on PT and then on FMT for RTPFB/PSFB as Packet.Kind
+// does, with two differences handled below: every PSFB FMT=15 is a
+// *rtcp.ReceiverEstimatedMaximumBitrate for pion (whose Unmarshal then fails
+// on a non-"REMB" identifier) where Kind keeps non-REMB application-layer
+// feedback raw, and RTPFB FMT=5 is pion's *rtcp.RapidResynchronizationRequest
+// (RFC 6051), raw here. In the seed corpus every datagram parses and the
+// counts agree one for one.
 func pionName(p *rtcp.Packet) string {
 	switch p.Kind() {
 	case rtcp.KindSenderReport:
@@ -52,6 +57,9 @@ func pionName(p *rtcp.Packet) string {
 	}
 	if p.Type == rtcp.TypePayloadFeedback && p.Count == rtcp.FormatAppLayer {
 		return "*rtcp.ReceiverEstimatedMaximumBitrate"
+	}
+	if p.Type == rtcp.TypeTransportFeedback && p.Count == 5 {
+		return "*rtcp.RapidResynchronizationRequest"
 	}
 	return "*rtcp.RawPacket"
 }
