@@ -28,7 +28,9 @@ type VP9Descriptor struct {
 	TL0PICIDX       uint8 // non-flexible mode with L
 	PDiffCount      int   // number of P_DIFF entries, flexible mode with P
 	PDiff           [3]uint8
-	PictureIDOffset int // offset of the picture ID inside the payload
+	// Offsets of the picture ID and TL0PICIDX inside the payload, for
+	// rewriting in place (valid when the fields are present).
+	PictureIDOffset, TL0PICIDXOffset int
 
 	SS []byte // the scalability structure, referencing the payload
 }
@@ -83,6 +85,7 @@ func (d *VP9Descriptor) Unmarshal(payload []byte) (n int, err error) {
 				return 0, fmt.Errorf("rtp: VP9 non-flexible descriptor needs TL0PICIDX at %d, length %d (RFC 9628 §4.2)", n, len(payload))
 			}
 			d.TL0PICIDX = payload[n]
+			d.TL0PICIDXOffset = n
 			n++
 		}
 	}
@@ -269,4 +272,34 @@ func (d *VP9Descriptor) MarshalTo(buf []byte) (int, error) {
 // base spatial layer (RFC 9628 §4.2: P=0 and, with layer indices, SID=0).
 func (d *VP9Descriptor) IsKeyframe() bool {
 	return d.StartOfFrame && !d.InterPredicted && (!d.HasLayerIndices || d.SID == 0)
+}
+
+// RewriteInPlace sets the picture ID and, in non-flexible mode, TL0PICIDX
+// in payload, the VP9 payload d was parsed from, without moving any byte
+// (RFC 9628 §4.2). A 7-bit picture ID keeps 7 bits, a 15-bit one 15.
+func (d *VP9Descriptor) RewriteInPlace(payload []byte, pictureID uint16, tl0picidx uint8) error {
+	if d.HasPictureID {
+		o := d.PictureIDOffset
+		if d.PictureIDLong {
+			if len(payload) < o+2 {
+				return fmt.Errorf("rtp: VP9 payload length %d, picture ID needs %d", len(payload), o+2)
+			}
+			d.PictureID = pictureID & 0x7fff
+			payload[o], payload[o+1] = 0x80|byte(d.PictureID>>8), byte(d.PictureID)
+		} else {
+			if len(payload) < o+1 {
+				return fmt.Errorf("rtp: VP9 payload length %d, picture ID needs %d", len(payload), o+1)
+			}
+			d.PictureID = pictureID & 0x7f
+			payload[o] = byte(d.PictureID)
+		}
+	}
+	if d.HasLayerIndices && !d.Flexible {
+		if len(payload) < d.TL0PICIDXOffset+1 {
+			return fmt.Errorf("rtp: VP9 payload length %d, TL0PICIDX needs %d", len(payload), d.TL0PICIDXOffset+1)
+		}
+		d.TL0PICIDX = tl0picidx
+		payload[d.TL0PICIDXOffset] = tl0picidx
+	}
+	return nil
 }

@@ -57,3 +57,21 @@ func TestVP9Descriptor(t *testing.T) {
 		}
 	}
 }
+
+func TestVP9RewriteInPlace(t *testing.T) {
+	in := []byte{0xa8, 0x81, 0x02, 0x00, 0x07, 0xde}
+	var d VP9Descriptor
+	if _, err := d.Unmarshal(in); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.RewriteInPlace(in, 0x0456, 0x33); err != nil {
+		t.Fatal(err)
+	}
+	if want := []byte{0xa8, 0x84, 0x56, 0x00, 0x33, 0xde}; !bytes.Equal(in, want) {
+		t.Fatalf("rewritten %x, want %x", in, want)
+	}
+	var e VP9Descriptor
+	if _, err := e.Unmarshal(in); err != nil || e.PictureID != 0x0456 || e.TL0PICIDX != 0x33 || e.PictureID != d.PictureID || e.TL0PICIDX != d.TL0PICIDX {
+		t.Fatalf("reparsed %+v %v, want %+v", e, err, d)
+	}
+}
