@@ -21,13 +21,13 @@ type VP9Descriptor struct {
 	PictureIDLong bool   // M
 	PictureID     uint16 // 7 or 15 bits
 
-	TID             uint8 // temporal layer, 0–7
-	SwitchingUp     bool  // U
-	SID             uint8 // spatial layer, 0–7
-	InterLayerDep   bool  // D
-	TL0PICIDX       uint8 // non-flexible mode with L
-	PDiffCount      int   // number of P_DIFF entries, flexible mode with P
-	PDiff           [3]uint8
+	TID           uint8 // temporal layer, 0–7
+	SwitchingUp   bool  // U
+	SID           uint8 // spatial layer, 0–7
+	InterLayerDep bool  // D
+	TL0PICIDX     uint8 // non-flexible mode with L
+	PDiffCount    int   // number of P_DIFF entries, flexible mode with P
+	PDiff         [3]uint8
 	// Offsets of the picture ID and TL0PICIDX inside the payload, for
 	// rewriting in place (valid when the fields are present).
 	PictureIDOffset, TL0PICIDXOffset int
