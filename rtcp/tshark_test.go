@@ -78,7 +78,7 @@ func TestTWCCAgainstTshark(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "twcc.pcap")
 	writePcap(t, path, pkts)
-	out, err := exec.Command(tshark, "-r", path, "-d", "udp.port==5000,rtcp", "-V").CombinedOutput()
+	out, err := exec.Command(tshark, "-r", path, "-d", "udp.port==5000,rtcp", "-V").Output()
 	if err != nil {
 		t.Fatalf("tshark: %v\n%s", err, out)
 	}
