@@ -1,9 +1,6 @@
 package rtp
 
-import (
-	"encoding/binary"
-	"fmt"
-)
+import "fmt"
 
 // MaxExtensionElements is how many elements an ExtensionList holds.
 const MaxExtensionElements = 32
@@ -184,78 +181,5 @@ func (l *ExtensionList) SetOn(h *Header, scratch []byte) error {
 	h.Extension = true
 	h.ExtensionProfile = l.Profile()
 	h.ExtensionPayload = scratch[:n]
-	return nil
-}
-
-// ExtensionIDMap maps a publisher's extension IDs to a subscriber's:
-// m[from] = to, 0 meaning drop.
-type ExtensionIDMap [256]uint8
-
-// RemapExtensionIDsInPlace rewrites the IDs of the extension elements of a
-// marshalled packet pkt, which h was unmarshalled from, through m. Elements
-// mapped to 0 become padding (zero bytes, RFC 8285 §4.1), so the packet
-// length never changes. In the one-byte form a target ID above 14 does not
-// fit: the packet is left unchanged and an error is returned, and the
-// caller rebuilds the block with an ExtensionList instead.
-func RemapExtensionIDsInPlace(pkt []byte, h *Header, m *ExtensionIDMap) error {
-	form := ExtensionFormOf(h.ExtensionProfile)
-	if form == ExtensionFormNone {
-		return nil
-	}
-	if h.ExtensionOffset+len(h.ExtensionPayload) > len(pkt) {
-		return fmt.Errorf("rtp: packet of %d bytes does not hold the header's extension block", len(pkt))
-	}
-	if form == ExtensionFormOneByte {
-		it := h.Extensions()
-		for e, ok := it.Next(); ok; e, ok = it.Next() {
-			if to := m[e.ID]; to > 14 {
-				return fmt.Errorf("rtp: extension ID %d maps to %d, which the one-byte form cannot carry (RFC 8285 §4.2)", e.ID, to)
-			}
-		}
-	}
-	it := h.Extensions()
-	for e, ok := it.Next(); ok; e, ok = it.Next() {
-		to := m[e.ID]
-		switch {
-		case to == 0:
-			clear(pkt[e.ElementOffset : e.ValueOffset+len(e.Value)])
-		case form == ExtensionFormOneByte:
-			pkt[e.ElementOffset] = to<<4 | pkt[e.ElementOffset]&0x0f
-		default:
-			pkt[e.ElementOffset] = to
-		}
-	}
-	return nil
-}
-
-// SetExtensionInPlace overwrites the value of the element with the given ID
-// in the marshalled packet pkt (which h was unmarshalled from) when the new
-// value has the same length, and reports whether it did. The SFU uses it to
-// restamp a transport-wide sequence number or abs-send-time without
-// rebuilding the packet.
-func SetExtensionInPlace(pkt []byte, h *Header, id uint8, value []byte) bool {
-	it := h.Extensions()
-	for e, ok := it.Next(); ok; e, ok = it.Next() {
-		if e.ID == id {
-			if len(e.Value) != len(value) || e.ValueOffset+len(value) > len(pkt) {
-				return false
-			}
-			copy(pkt[e.ValueOffset:], value)
-			return true
-		}
-	}
-	return false
-}
-
-// RewriteFixedHeader sets payload type, sequence number, timestamp and SSRC
-// of a marshalled packet in place (RFC 3550 §5.1), keeping the marker bit.
-func RewriteFixedHeader(pkt []byte, pt uint8, seq uint16, ts, ssrc uint32) error {
-	if len(pkt) < HeaderSize {
-		return fmt.Errorf("rtp: header length %d, want at least %d (RFC 3550 §5.1)", len(pkt), HeaderSize)
-	}
-	pkt[1] = pkt[1]&0x80 | pt&0x7f
-	binary.BigEndian.PutUint16(pkt[2:], seq)
-	binary.BigEndian.PutUint32(pkt[4:], ts)
-	binary.BigEndian.PutUint32(pkt[8:], ssrc)
 	return nil
 }
