@@ -40,8 +40,10 @@ type Config struct {
 	// with identical values, in every bundled section (RFC 8859 category
 	// TRANSPORT/IDENTICAL), as browsers write their own descriptions:
 	// Chromium 156 rejects (port 0) every non-tagged bundled section of a
-	// subsequent remote offer that lacks them. Candidates and
-	// a=end-of-candidates are only ever in the tagged section.
+	// subsequent remote offer that lacks them, and Firefox 153 ESR never
+	// settles setRemoteDescription of a strict answer (both measured with
+	// testdata/interop). Candidates and a=end-of-candidates are only ever
+	// in the tagged section.
 	StrictBundle bool
 }
 
