@@ -335,3 +335,11 @@ func (c *Context) rtcpStream(ssrc uint32) *rtcpStream {
 	}
 	return st
 }
+
+// Forget drops SSRC's SRTP and SRTCP state (ROC, replay windows, SRTCP
+// index), for a stream that has ended. A later packet of the SSRC starts a
+// new stream at ROC 0.
+func (c *Context) Forget(ssrc uint32) {
+	delete(c.rtpStreams, ssrc)
+	delete(c.rtcpStreams, ssrc)
+}

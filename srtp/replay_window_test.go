@@ -143,3 +143,21 @@ func TestSRTCPReplayAndIndex(t *testing.T) {
 		})
 	}
 }
+
+func TestForget(t *testing.T) {
+	tx, rx := pair(t, ProfileAES128CMHMACSHA1_80)
+	out, _ := tx.EncryptRTP(nil, testRTP(4, 100, 10))
+	if _, err := rx.DecryptRTP(bytes.Clone(out)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rx.DecryptRTP(bytes.Clone(out)); err != ErrReplayed {
+		t.Fatal(err)
+	}
+	rx.Forget(4)
+	if _, ok := rx.ROC(4); ok {
+		t.Fatal("state kept after Forget")
+	}
+	if _, err := rx.DecryptRTP(bytes.Clone(out)); err != nil {
+		t.Fatalf("after Forget the stream starts anew: %v", err)
+	}
+}
