@@ -90,6 +90,7 @@ func BenchmarkSDPParse(b *testing.B) {
 		b.Run(in.name+"/plainrtc", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(in.data)))
+			defer meterCPU().report(b)
 			for b.Loop() {
 				if _, err := sdp.Parse(in.data); err != nil {
 					b.Fatal(err)
@@ -99,6 +100,7 @@ func BenchmarkSDPParse(b *testing.B) {
 		b.Run(in.name+"/pion", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(in.data)))
+			defer meterCPU().report(b)
 			for b.Loop() {
 				var s psdp.SessionDescription
 				if err := s.Unmarshal(in.data); err != nil {
@@ -122,6 +124,7 @@ func BenchmarkSDPMarshal(b *testing.B) {
 		b.Run(in.name+"/plainrtc", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(in.data)))
+			defer meterCPU().report(b)
 			for b.Loop() {
 				ours.Marshal()
 			}
@@ -129,6 +132,7 @@ func BenchmarkSDPMarshal(b *testing.B) {
 		b.Run(in.name+"/pion", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(in.data)))
+			defer meterCPU().report(b)
 			for b.Loop() {
 				if _, err := p.Marshal(); err != nil {
 					b.Fatal(err)
@@ -149,6 +153,7 @@ func BenchmarkSDPMarshalTo(b *testing.B) {
 		b.Run(in.name+"/plainrtc", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(in.data)))
+			defer meterCPU().report(b)
 			for b.Loop() {
 				if _, err := ours.MarshalTo(buf); err != nil {
 					b.Fatal(err)

@@ -205,6 +205,7 @@ func BenchmarkSTUNParse(b *testing.B) {
 		var m stun.Message
 		b.ReportAllocs()
 		b.SetBytes(size)
+		defer meterCPU().report(b)
 		for i := 0; b.Loop(); i++ {
 			if err := m.Unmarshal(cs[i%len(cs)].in.raw); err != nil {
 				b.Fatal(err)
@@ -215,6 +216,7 @@ func BenchmarkSTUNParse(b *testing.B) {
 		m := new(pstun.Message)
 		b.ReportAllocs()
 		b.SetBytes(size)
+		defer meterCPU().report(b)
 		for i := 0; b.Loop(); i++ {
 			m.Raw = cs[i%len(cs)].pRaw
 			if err := m.Decode(); err != nil {
@@ -229,6 +231,7 @@ func BenchmarkSTUNIntegrity(b *testing.B) {
 	cs := stunCases(b)
 	b.Run("plainrtc", func(b *testing.B) {
 		b.ReportAllocs()
+		defer meterCPU().report(b)
 		for i := 0; b.Loop(); i++ {
 			sc := cs[i%len(cs)]
 			if err := sc.ourMI.CheckSHA1(&sc.ours); err != nil {
@@ -238,6 +241,7 @@ func BenchmarkSTUNIntegrity(b *testing.B) {
 	})
 	b.Run("pion", func(b *testing.B) {
 		b.ReportAllocs()
+		defer meterCPU().report(b)
 		for i := 0; b.Loop(); i++ {
 			sc := cs[i%len(cs)]
 			if err := sc.pMI.Check(sc.pion); err != nil {
@@ -252,6 +256,7 @@ func BenchmarkSTUNFingerprint(b *testing.B) {
 	cs := stunCases(b)
 	b.Run("plainrtc", func(b *testing.B) {
 		b.ReportAllocs()
+		defer meterCPU().report(b)
 		for i := 0; b.Loop(); i++ {
 			if err := stun.CheckFingerprint(&cs[i%len(cs)].ours); err != nil {
 				b.Fatal(err)
@@ -260,6 +265,7 @@ func BenchmarkSTUNFingerprint(b *testing.B) {
 	})
 	b.Run("pion", func(b *testing.B) {
 		b.ReportAllocs()
+		defer meterCPU().report(b)
 		for i := 0; b.Loop(); i++ {
 			if err := pstun.Fingerprint.Check(cs[i%len(cs)].pion); err != nil {
 				b.Fatal(err)
@@ -277,6 +283,7 @@ func BenchmarkSTUNReceive(b *testing.B) {
 		var m stun.Message
 		b.ReportAllocs()
 		b.SetBytes(size)
+		defer meterCPU().report(b)
 		for i := 0; b.Loop(); i++ {
 			sc := cs[i%len(cs)]
 			if err := m.Unmarshal(sc.in.raw); err != nil {
@@ -294,6 +301,7 @@ func BenchmarkSTUNReceive(b *testing.B) {
 		m := new(pstun.Message)
 		b.ReportAllocs()
 		b.SetBytes(size)
+		defer meterCPU().report(b)
 		for i := 0; b.Loop(); i++ {
 			sc := cs[i%len(cs)]
 			m.Raw = sc.pRaw
@@ -319,6 +327,7 @@ func BenchmarkSTUNEncode(b *testing.B) {
 		buf := make([]byte, 1500)
 		b.ReportAllocs()
 		b.SetBytes(size)
+		defer meterCPU().report(b)
 		for i := 0; b.Loop(); i++ {
 			if _, err := cs[i%len(cs)].ours.MarshalTo(buf); err != nil {
 				b.Fatal(err)
@@ -329,6 +338,7 @@ func BenchmarkSTUNEncode(b *testing.B) {
 		m := &pstun.Message{Raw: make([]byte, 0, 1500)}
 		b.ReportAllocs()
 		b.SetBytes(size)
+		defer meterCPU().report(b)
 		for i := 0; b.Loop(); i++ {
 			pionReencode(m, cs[i%len(cs)].pion)
 		}
@@ -344,6 +354,7 @@ func BenchmarkSTUNBuildResponse(b *testing.B) {
 		var bl stun.Builder
 		buf := make([]byte, 0, 128)
 		b.ReportAllocs()
+		defer meterCPU().report(b)
 		for b.Loop() {
 			buildOurs(&bl, buf, sc, ap)
 		}
@@ -352,6 +363,7 @@ func BenchmarkSTUNBuildResponse(b *testing.B) {
 		m := &pstun.Message{Raw: make([]byte, 0, 128)}
 		xa := new(pstun.XORMappedAddress)
 		b.ReportAllocs()
+		defer meterCPU().report(b)
 		for b.Loop() {
 			buildPion(m, sc, ap, xa)
 		}
