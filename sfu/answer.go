@@ -1,11 +1,13 @@
 package sfu
 
 import (
-	"fmt"
 	"net/netip"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/plainrtc/plainrtc/rtp"
+	"github.com/plainrtc/plainrtc/sdp"
 )
 
 // Header extensions the SFU negotiates (RFC 8285). Others in an offer are
@@ -27,127 +29,118 @@ var subscribeExtensions = map[string]bool{
 	rtp.URIVideoOrientation: true,
 }
 
-// answerMedia is one m= section of an answer.
+// answerMedia is the SFU's plan for one m= section of its answer: what the
+// engine accepted, with which codec, and (towards subscribers) the SSRC it
+// sends with. The SDP itself is written by sdp.Answer.
 type answerMedia struct {
 	Kind, Proto, Mid string
 	Rejected         bool
-	RejectFormats    string // echoed m= formats of a rejected section
 	Direction        string // ours
 	Codecs           []codec
 	Extmaps          []extmap
-	RTCPRsize        bool
 	SSRC             uint32 // sending SSRC, 0 when not sending
-	CNAME, MSID      string // "stream track"
+	CNAME            string
+	StreamID         string // a=msid stream and track ids (RFC 8830 §2)
+	TrackID          string
 	SCTPPort         int
 }
 
 // answerParams are the transport attributes shared by every section.
 type answerParams struct {
-	SessionID   uint64
 	Ufrag, Pwd  string
 	Fingerprint string // "sha-256 AB:..."
 	Setup       string // active or passive (RFC 8842 §5.3)
 	Candidates  []netip.AddrPort
 }
 
-// maxMessageSize is the a=max-message-size the SFU announces (RFC 8841 §6).
-const maxMessageSize = 262144
-
-// marshalAnswer writes the answer SDP (RFC 8829 §5.3, BUNDLE per RFC 8843
-// §7.3, ICE-lite per RFC 8839 §5.3) with CRLF line ends.
-func marshalAnswer(p answerParams, media []answerMedia) []byte {
-	var b strings.Builder
-	line := func(format string, a ...any) {
-		fmt.Fprintf(&b, format, a...)
-		b.WriteString("\r\n")
+// writeAnswer has sdp.Answer write the answer to o (RFC 8829 §5.3 for an
+// ICE-lite, BUNDLE-only, rtcp-mux server) with only what the engine planned:
+// the chosen codec of each section, the supported extensions, the SSRCs
+// of outgoing streams and the data channel.
+func writeAnswer(o *offer, p answerParams, media []answerMedia, exts map[string]bool) ([]byte, error) {
+	hash, value, _ := strings.Cut(p.Fingerprint, " ")
+	cfg := &sdp.Config{
+		ICEUfrag:     p.Ufrag,
+		ICEPwd:       p.Pwd,
+		Fingerprints: []sdp.Fingerprint{{Hash: hash, Value: value}},
+		Setup:        sdp.Setup(p.Setup),
+		Codecs:       []sdp.Codec{},
+		Tracks:       map[string]sdp.LocalTrack{},
 	}
-	addr := "127.0.0.1"
-	port := 9
-	if len(p.Candidates) > 0 {
-		addr = p.Candidates[0].Addr().String()
-		port = int(p.Candidates[0].Port())
+	for uri := range exts {
+		cfg.HeaderExtensions = append(cfg.HeaderExtensions, uri)
 	}
-	ipver := "IP4"
-	if len(p.Candidates) > 0 && p.Candidates[0].Addr().Is6() {
-		ipver = "IP6"
+	sort.Strings(cfg.HeaderExtensions)
+	for i, c := range p.Candidates {
+		cfg.Candidates = append(cfg.Candidates, sdp.Candidate{Foundation: strconv.Itoa(i + 1), Component: 1, Transport: "udp",
+			Priority: uint32(2130706431 - i), Address: c.Addr().String(), Port: int(c.Port()), Type: "host"})
 	}
-	line("v=0")
-	line("o=plainrtc %d 2 IN %s %s", p.SessionID, ipver, addr)
-	line("s=-")
-	line("t=0 0")
-	line("a=ice-lite")
-	var mids []string
-	for _, m := range media {
-		if !m.Rejected {
-			mids = append(mids, m.Mid)
-		}
-	}
-	if len(mids) > 0 {
-		line("a=group:BUNDLE %s", strings.Join(mids, " "))
-	}
-	line("a=msid-semantic: WMS *")
+	seen := map[string]bool{}
 	for _, m := range media {
 		if m.Rejected {
-			line("m=%s 0 %s %s", m.Kind, m.Proto, m.RejectFormats)
-			line("c=IN %s 0.0.0.0", ipver)
-			if m.Mid != "" {
-				line("a=mid:%s", m.Mid)
-			}
-			line("a=inactive")
 			continue
 		}
 		if m.Kind == "application" {
-			line("m=application %d %s webrtc-datachannel", port, m.Proto)
-		} else {
-			pts := make([]string, len(m.Codecs))
-			for i, c := range m.Codecs {
-				pts[i] = fmt.Sprint(c.PT)
-			}
-			line("m=%s %d %s %s", m.Kind, port, m.Proto, strings.Join(pts, " "))
-		}
-		line("c=IN %s %s", ipver, addr)
-		line("a=mid:%s", m.Mid)
-		line("a=ice-ufrag:%s", p.Ufrag)
-		line("a=ice-pwd:%s", p.Pwd)
-		line("a=fingerprint:%s", p.Fingerprint)
-		line("a=setup:%s", p.Setup)
-		for i, c := range p.Candidates {
-			line("a=candidate:%d 1 udp %d %s %d typ host", i+1, 2130706431-i, c.Addr(), c.Port())
-		}
-		line("a=end-of-candidates")
-		if m.Kind == "application" {
-			line("a=sctp-port:%d", m.SCTPPort)
-			line("a=max-message-size:%d", maxMessageSize)
+			cfg.DataChannel = true
 			continue
-		}
-		line("a=%s", m.Direction)
-		line("a=rtcp-mux")
-		if m.RTCPRsize {
-			line("a=rtcp-rsize")
-		}
-		for _, e := range m.Extmaps {
-			line("a=extmap:%d %s", e.ID, e.URI)
 		}
 		for _, c := range m.Codecs {
-			if c.Channels > 0 {
-				line("a=rtpmap:%d %s/%d/%d", c.PT, c.Name, c.Clock, c.Channels)
-			} else {
-				line("a=rtpmap:%d %s/%d", c.PT, c.Name, c.Clock)
+			if seen[m.Kind+c.key()] {
+				continue
 			}
-			if c.Fmtp != "" {
-				line("a=fmtp:%d %s", c.PT, c.Fmtp)
+			seen[m.Kind+c.key()] = true
+			sc := sdp.Codec{Kind: m.Kind, Name: c.Name, ClockRate: c.Clock, FMTP: c.Fmtp}
+			if c.Channels > 0 {
+				sc.Channels = strconv.Itoa(c.Channels)
 			}
 			for _, fb := range c.FB {
-				line("a=rtcp-fb:%d %s", c.PT, fb)
+				typ, param, _ := strings.Cut(fb, " ")
+				sc.Feedback = append(sc.Feedback, sdp.RTCPFB{Type: typ, Param: param})
 			}
+			cfg.Codecs = append(cfg.Codecs, sc)
 		}
 		if m.SSRC != 0 {
-			line("a=msid:%s", m.MSID)
-			line("a=ssrc:%d cname:%s", m.SSRC, m.CNAME)
-			line("a=ssrc:%d msid:%s", m.SSRC, m.MSID)
+			cfg.Tracks[m.Mid] = sdp.LocalTrack{StreamID: m.StreamID, TrackID: m.TrackID, SSRC: m.SSRC, CNAME: m.CNAME}
 		}
 	}
-	return []byte(b.String())
+	a, err := sdp.Answer(o.SDP, cfg)
+	if err != nil {
+		return nil, &badSDP{err.Error()}
+	}
+	return repeatDTLSAttributes(a.Marshal(), "a=fingerprint:"+p.Fingerprint, "a=setup:"+p.Setup), nil
+}
+
+// repeatDTLSAttributes adds a=fingerprint and a=setup after the a=mid line
+// of every accepted m= section that lacks them. RFC 9143 §7.3 puts these
+// TRANSPORT-category attributes only in the offerer-tagged section of a
+// BUNDLE answer, and sdp.Answer does so; Firefox ESR 153 then never starts
+// ICE for a WHEP (recvonly) offer — it connects when every bundled section
+// carries them. The values are the tagged section's, so the answer stays
+// consistent (RFC 8842 §5.1 asks for the same setup in a bundle).
+func repeatDTLSAttributes(answer []byte, fingerprint, setup string) []byte {
+	lines := strings.Split(strings.TrimSuffix(string(answer), "\r\n"), "\r\n")
+	var out []string
+	for start := 0; start < len(lines); {
+		end := start + 1
+		for end < len(lines) && !strings.HasPrefix(lines[end], "m=") {
+			end++
+		}
+		sec := lines[start:end]
+		f := strings.Fields(sec[0])
+		accepted := strings.HasPrefix(sec[0], "m=") && len(f) > 1 && f[1] != "0"
+		hasFP := false
+		for _, l := range sec {
+			hasFP = hasFP || strings.HasPrefix(l, "a=fingerprint:")
+		}
+		for _, l := range sec {
+			out = append(out, l)
+			if accepted && !hasFP && strings.HasPrefix(l, "a=mid:") {
+				out = append(out, fingerprint, setup)
+			}
+		}
+		start = end
+	}
+	return []byte(strings.Join(out, "\r\n") + "\r\n")
 }
 
 // supportedFeedback filters a codec's rtcp-fb to what the SFU handles:
@@ -220,17 +213,8 @@ func answerExtmaps(offered []extmap, supported map[string]bool) []extmap {
 	return out
 }
 
-// rejectSection echoes an m= section the SFU does not take (RFC 8829 §5.3.1).
+// rejectSection records an m= section the SFU does not take; sdp.Answer
+// rejects it unless another section's codec happens to fit it.
 func rejectSection(m offerMedia) answerMedia {
-	fmts := "0"
-	if m.Kind == "application" {
-		fmts = "webrtc-datachannel"
-	} else if len(m.Codecs) > 0 {
-		fmts = fmt.Sprint(m.Codecs[0].PT)
-	}
-	proto := m.Proto
-	if proto == "" {
-		proto = "UDP/TLS/RTP/SAVPF"
-	}
-	return answerMedia{Kind: m.Kind, Proto: proto, Mid: m.Mid, Rejected: true, RejectFormats: fmts}
+	return answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Rejected: true}
 }

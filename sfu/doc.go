@@ -14,9 +14,11 @@
 //     parse or cannot be answered, 404 for an unknown session.
 //   - The answer (RFC 8829 §5.3) of an ICE-lite (RFC 8839 §5.3), BUNDLE-only
 //     (RFC 9143), rtcp-mux (RFC 8858) server with every host candidate in
-//     it. One codec per section: Opus; VP8, then H264 packetization-mode=1,
-//     then VP9 for video. Extensions: MID (RFC 9143 §14.2, from publishers),
-//     audio level (RFC 6464) and video orientation.
+//     it, written by sdp.Answer from the engine's plan. One codec per
+//     section: Opus; VP8, then H264 packetization-mode=1, then VP9 for
+//     video; towards a subscriber, the publisher's codec under the
+//     subscriber's payload type. Extensions: MID (RFC 9143 §14.2, from
+//     publishers), audio level (RFC 6464) and video orientation.
 //   - Forwarding (RFC 7667 §3.7, a media-switching translator): every
 //     subscriber gets its own SSRC per stream, the payload type numbers and
 //     header extension IDs it negotiated, and sequence numbers and
@@ -48,6 +50,10 @@
 //     (transport-cc, REMB and abs-send-time are not negotiated), no RTX:
 //     retransmissions to subscribers reuse the original SSRC and sequence
 //     number, and the publisher's RTX stream is dropped (counted).
+//   - a=fingerprint and a=setup are repeated in every accepted bundled
+//     section of the answer, where RFC 9143 §7.3 puts them only in the
+//     tagged one: Firefox ESR 153 does not start ICE for a recvonly (WHEP)
+//     offer otherwise (see repeatDTLSAttributes).
 //   - The RTCP report interval is 0.5–1.5 s, not the RFC 3550 §6.3
 //     bandwidth-derived one.
 //

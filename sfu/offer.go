@@ -91,6 +91,7 @@ type offerMedia struct {
 // offer is a parsed remote offer.
 type offer struct {
 	Raw         []byte
+	SDP         *sdp.Session
 	Ufrag, Pwd  string
 	Fingerprint string // "sha-256 AB:CD:..."
 	Setup       string
@@ -112,7 +113,7 @@ func parseOffer(b []byte) (*offer, error) {
 	if err != nil {
 		return nil, &badSDP{err.Error()}
 	}
-	o := &offer{Raw: b}
+	o := &offer{Raw: b, SDP: s}
 	var ok bool
 	if o.Ufrag, o.Pwd, ok = s.ICECredentials(); !ok {
 		return nil, badf("no a=ice-ufrag/a=ice-pwd (RFC 8839 §5.4)")

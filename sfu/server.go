@@ -211,14 +211,21 @@ func (s *Server) openSession(kind, room string, o *offer) (string, []byte, error
 	s.mu.Unlock()
 
 	local := x.agent.LocalCredentials()
-	answer := marshalAnswer(answerParams{
-		SessionID:   uint64(now.UnixNano()),
+	exts := publishExtensions
+	if kind == KindWHEP {
+		exts = subscribeExtensions
+	}
+	answer, err := writeAnswer(o, answerParams{
 		Ufrag:       local.Ufrag,
 		Pwd:         local.Pwd,
 		Fingerprint: s.mux.Certificate().Fingerprint().String(),
 		Setup:       x.setup,
 		Candidates:  s.adverts,
-	}, media)
+	}, media, exts)
+	if err != nil {
+		s.closeSession(kind, room, id, "answer: "+err.Error())
+		return "", nil, err
+	}
 	x.log.Info("session created", "dtls_role", x.role.String(), "remote_ufrag", o.Ufrag, "sections", len(o.Media))
 	x.startHandshake()
 	return id, answer, nil

@@ -52,7 +52,7 @@ func (e *engine) addPublisher(id, roomName string, o *offer, now time.Time) (*pe
 			p.tracks = append(p.tracks, t)
 			p.rsize = p.rsize || m.RTCPRsize
 			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "recvonly",
-				Codecs: []codec{c}, Extmaps: exts, RTCPRsize: m.RTCPRsize})
+				Codecs: []codec{c}, Extmaps: exts})
 		case "application":
 			media = append(media, e.dataSection(m))
 		default:
@@ -134,8 +134,8 @@ func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*p
 				e.requestKeyframe(src, now)
 			}
 			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "sendonly",
-				Codecs: []codec{c}, Extmaps: exts, RTCPRsize: m.RTCPRsize,
-				SSRC: d.ssrc, CNAME: p.cname, MSID: "plainrtc-" + roomName + " " + id + "-" + m.Mid})
+				Codecs: []codec{c}, Extmaps: exts,
+				SSRC: d.ssrc, CNAME: p.cname, StreamID: "plainrtc-" + roomName, TrackID: id + "-" + m.Mid})
 		case "application":
 			media = append(media, e.dataSection(m))
 		default:

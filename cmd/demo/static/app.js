@@ -50,7 +50,7 @@ async function negotiate(pc, endpoint, role) {
   const location = resp.headers.get('Location');
   log(role, 'session', location);
   const ufrag = (body.match(/a=ice-ufrag:(\S+)/) || [])[1];
-  report('session', {role, location, ufrag});
+  report('session', {role, location, ufrag, offer: pc.localDescription.sdp, answer: body});
   await pc.setRemoteDescription({type: 'answer', sdp: body});
   const s = {pc, location, role};
   sessions.push(s);

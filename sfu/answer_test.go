@@ -1,0 +1,112 @@
+package sfu
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plainrtc/plainrtc/sdp"
+)
+
+var testParams = answerParams{
+	Ufrag: "srvUfragsrvUfrag", Pwd: "srvPasswordsrvPasswordsrvPasswor",
+	Fingerprint: "sha-256 6B:8B:5D:EA:59:04:20:23:29:C8:87:1C:CC:87:32:BE:DD:8C:66:A5:8E:50:55:EA:8C:D3:B6:5C:09:5E:D6:BC",
+	Setup:       "passive",
+	Candidates:  []netip.AddrPort{netip.MustParseAddrPort("127.0.0.1:50000")},
+}
+
+// sections splits an SDP into its m= sections' lines (index 0: session).
+func sections(sdpText string) [][]string {
+	out := [][]string{nil}
+	for _, l := range strings.Split(strings.TrimSpace(sdpText), "\r\n") {
+		if strings.HasPrefix(l, "m=") {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], l)
+	}
+	return out
+}
+
+func has(lines []string, prefix string) bool {
+	for _, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAnswerToPublisher(t *testing.T) {
+	e := newEngine(slog.New(slog.DiscardHandler))
+	o, err := parseOffer([]byte(chromeOffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, media, err := e.addPublisher("p", "r", o, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := writeAnswer(o, testParams, media, publishExtensions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sdp.Parse(b); err != nil {
+		t.Fatalf("answer does not parse: %v\n%s", err, b)
+	}
+	s := sections(string(b))
+	if !has(s[0], "a=ice-lite") || !has(s[0], "a=group:BUNDLE 0 1 2") {
+		t.Fatalf("session part %q", s[0])
+	}
+	want := []string{"m=audio 50000 UDP/TLS/RTP/SAVPF 111", "m=video 50000 UDP/TLS/RTP/SAVPF 96", "m=application 50000 UDP/DTLS/SCTP webrtc-datachannel"}
+	for i, w := range want {
+		sec := s[i+1]
+		if sec[0] != w {
+			t.Errorf("section %d = %q, want %q (one chosen codec, no RTX)", i, sec[0], w)
+		}
+		// Every accepted section carries the DTLS attributes (Firefox).
+		if !has(sec, "a=fingerprint:sha-256 6B:8B") || !has(sec, "a=setup:passive") {
+			t.Errorf("section %d lacks fingerprint/setup: %q", i, sec)
+		}
+	}
+	if !has(s[1], "a=recvonly") || !has(s[1], "a=candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host") {
+		t.Errorf("audio section %q", s[1])
+	}
+	if has(s[2], "a=rtpmap:97") || has(s[2], "transport-cc") || !has(s[2], "a=rtcp-fb:96 nack pli") {
+		t.Errorf("video section offers RTX or transport-cc, or lacks PLI: %q", s[2])
+	}
+}
+
+func TestAnswerToSubscriber(t *testing.T) {
+	e, _, sub, _ := setupRoom(t)
+	_ = sub
+	o, err := parseOffer([]byte(subscriberOffer()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, media, err := e.addSubscriber("s2", "r", o, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := writeAnswer(o, testParams, media, subscribeExtensions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sections(string(b))
+	v := s[2]
+	if v[0] != "m=video 50000 UDP/TLS/RTP/SAVPF 98" || !has(v, "a=sendonly") ||
+		!has(v, fmt.Sprintf("a=ssrc:%d cname:", media[1].SSRC)) || !has(v, "a=extmap:3 urn:3gpp:video-orientation") {
+		t.Fatalf("video section to subscriber: %q", v)
+	}
+}
+
+func TestRepeatDTLSAttributesKeepsRejected(t *testing.T) {
+	in := "v=0\r\nm=audio 9 X 0\r\na=mid:0\r\na=fingerprint:f\r\na=setup:passive\r\nm=video 0 X 0\r\na=mid:1\r\nm=video 9 X 0\r\na=mid:2\r\n"
+	got := string(repeatDTLSAttributes([]byte(in), "a=fingerprint:f", "a=setup:passive"))
+	want := "v=0\r\nm=audio 9 X 0\r\na=mid:0\r\na=fingerprint:f\r\na=setup:passive\r\nm=video 0 X 0\r\na=mid:1\r\nm=video 9 X 0\r\na=mid:2\r\na=fingerprint:f\r\na=setup:passive\r\n"
+	if got != want {
+		t.Fatalf("got\n%q\nwant\n%q", got, want)
+	}
+}
