@@ -22,6 +22,7 @@ func TestCorpusRewrite(t *testing.T) {
 		}
 		scratch := make([]byte, 1024)
 		out := make([]byte, 2048)
+		scratch2 := make([]byte, 2048)
 		var rebuilt int
 		for _, cp := range pkts {
 			var p rtp.Packet
@@ -82,6 +83,16 @@ func TestCorpusRewrite(t *testing.T) {
 					if v := u.GetExtension(e.id + 100); !bytes.Equal(v, e.val) {
 						t.Fatalf("frame %d: rebuilt ID %d value %x, want %x", cp.d.N, e.id+100, v, e.val)
 					}
+				}
+				// RemapExtensionIDs falls back to the same rebuild.
+				pkt := bytes.Clone(cp.clear)
+				var ph rtp.Header
+				if _, err := ph.Unmarshal(pkt); err != nil {
+					t.Fatal(err)
+				}
+				got, err := rtp.RemapExtensionIDs(scratch2, pkt, &ph, &up)
+				if err != nil || !bytes.Equal(got, out[:n]) {
+					t.Fatalf("frame %d: RemapExtensionIDs %v\n got %x\nwant %x", cp.d.N, err, got, out[:n])
 				}
 				rebuilt++
 			}

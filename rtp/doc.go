@@ -16,7 +16,9 @@
 //     offsets in the packet) and written with ExtensionList, which picks the
 //     form the IDs and lengths require. ExtensionIDMap,
 //     RemapExtensionIDsInPlace, SetExtensionInPlace and RewriteFixedHeader
-//     are the SFU's per-subscriber rewrite without copying the packet.
+//     are the SFU's per-subscriber rewrite without copying the packet;
+//     RemapExtensionIDs falls back to a two-byte rebuild when a new ID
+//     does not fit the one-byte form.
 //   - Typed extension values: ssrc-audio-level (RFC 6464), sdes:mid
 //     (RFC 9143 §15), rtp-stream-id and repaired-rtp-stream-id (RFC 8852),
 //     abs-send-time and playout-delay (webrtc.org experiments),

@@ -28,11 +28,8 @@ func RemapExtensionIDsInPlace(pkt []byte, h *Header, m *ExtensionIDMap) error {
 		return fmt.Errorf("rtp: packet of %d bytes does not hold the header's extension block", len(pkt))
 	}
 	if form == ExtensionFormOneByte {
-		it := h.Extensions()
-		for e, ok := it.Next(); ok; e, ok = it.Next() {
-			if to := m[e.ID]; to > 14 {
-				return fmt.Errorf("rtp: extension ID %d maps to %d, which the one-byte form cannot carry (RFC 8285 §4.2)", e.ID, to)
-			}
+		if id, to, ok := oneByteRemapFits(h, m); !ok {
+			return fmt.Errorf("rtp: extension ID %d maps to %d, which the one-byte form cannot carry (RFC 8285 §4.2)", id, to)
 		}
 	}
 	it := h.Extensions()
@@ -80,4 +77,57 @@ func RewriteFixedHeader(pkt []byte, pt uint8, seq uint16, ts, ssrc uint32) error
 	binary.BigEndian.PutUint32(pkt[4:], ts)
 	binary.BigEndian.PutUint32(pkt[8:], ssrc)
 	return nil
+}
+
+// RemapExtensionIDs renumbers the extension elements of the marshalled
+// packet pkt (which h was unmarshalled from) through m, in place when it
+// can, and otherwise (a target ID above 14 in a one-byte block) by
+// rebuilding the packet into dst with a two-byte block, which needs
+// a=extmap-allow-mixed (RFC 8285 §6). It returns the rewritten packet:
+// pkt itself or a prefix of dst. It does not allocate.
+func RemapExtensionIDs(dst, pkt []byte, h *Header, m *ExtensionIDMap) ([]byte, error) {
+	if _, _, ok := oneByteRemapFits(h, m); ok || ExtensionFormOf(h.ExtensionProfile) != ExtensionFormOneByte {
+		if err := RemapExtensionIDsInPlace(pkt, h, m); err != nil {
+			return nil, err
+		}
+		return pkt, nil
+	}
+	hdrLen := h.MarshalSize()
+	if hdrLen > len(pkt) {
+		return nil, fmt.Errorf("rtp: packet of %d bytes shorter than its %d-byte header", len(pkt), hdrLen)
+	}
+	var l ExtensionList
+	if err := l.FromHeader(h); err != nil {
+		return nil, err
+	}
+	l.Remap(m)
+	blockAt := HeaderSize + 4*int(h.CSRCCount) + 4
+	size := l.MarshalSize()
+	if len(dst) < blockAt+size+len(pkt)-hdrLen {
+		return nil, fmt.Errorf("rtp: buffer length %d, rebuilt packet needs %d", len(dst), blockAt+size+len(pkt)-hdrLen)
+	}
+	h2 := *h
+	// The element values still reference pkt, so the block is written
+	// into dst, which must not overlap pkt.
+	if err := l.SetOn(&h2, dst[blockAt:blockAt+size]); err != nil {
+		return nil, err
+	}
+	n, err := h2.MarshalTo(dst)
+	if err != nil {
+		return nil, err
+	}
+	n += copy(dst[n:], pkt[hdrLen:])
+	return dst[:n], nil
+}
+
+// oneByteRemapFits reports whether every element's target ID fits the
+// one-byte form (RFC 8285 §4.2), and the first that does not.
+func oneByteRemapFits(h *Header, m *ExtensionIDMap) (id, to uint8, ok bool) {
+	it := h.Extensions()
+	for e, more := it.Next(); more; e, more = it.Next() {
+		if t := m[e.ID]; t > 14 {
+			return e.ID, t, false
+		}
+	}
+	return 0, 0, true
 }

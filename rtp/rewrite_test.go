@@ -54,3 +54,35 @@ func TestRemapExtensionIDsInPlace(t *testing.T) {
 		t.Errorf("rewrite: %+v", r.Header)
 	}
 }
+
+func TestRemapExtensionIDsFallsBackToTwoByte(t *testing.T) {
+	src := []byte{0xb0, 0x6f, 0, 5, 0, 0, 1, 0, 0, 0, 0, 9, 0xbe, 0xde, 0, 2, 0x10, 0x8a, 0x31, 0x12, 0x34, 0, 0, 0, 0xaa, 0xbb, 0, 2}
+	pkt := append([]byte(nil), src...)
+	p := mustUnmarshal(t, pkt)
+	var m ExtensionIDMap
+	m[1], m[3] = 2, 4
+	out, err := RemapExtensionIDs(nil, pkt, &p.Header, &m)
+	if err != nil || &out[0] != &pkt[0] {
+		t.Fatalf("in-place case: %v, rewrote in place %v", err, err == nil && &out[0] == &pkt[0])
+	}
+	p = mustUnmarshal(t, pkt)
+	m = ExtensionIDMap{}
+	m[2], m[4] = 200, 5
+	dst := make([]byte, 100)
+	out, err = RemapExtensionIDs(dst, pkt, &p.Header, &m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := mustUnmarshal(t, out)
+	if q.ExtensionProfile != ExtensionProfileTwoByte || !bytes.Equal(q.GetExtension(200), []byte{0x8a}) ||
+		!bytes.Equal(q.GetExtension(5), []byte{0x12, 0x34}) || !bytes.Equal(q.Payload, []byte{0xaa, 0xbb}) ||
+		!bytes.Equal(q.Padding, []byte{0, 2}) || q.SequenceNumber != 5 || !q.Header.Padding {
+		t.Fatalf("rebuilt %x: %+v", out, q)
+	}
+	if _, err := RemapExtensionIDs(make([]byte, 10), pkt, &p.Header, &m); err == nil {
+		t.Fatal("short dst accepted")
+	}
+	if allocs := testing.AllocsPerRun(50, func() { RemapExtensionIDs(dst, pkt, &p.Header, &m) }); allocs != 0 {
+		t.Fatalf("allocs %v", allocs)
+	}
+}
