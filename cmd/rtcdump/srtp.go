@@ -1,0 +1,174 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/plainrtc/plainrtc/conformance"
+	"github.com/plainrtc/plainrtc/rtp"
+	"github.com/plainrtc/plainrtc/srtp"
+)
+
+// srtpRecord says whether an SRTP/SRTCP packet authenticated.
+type srtpRecord struct {
+	// Auth: "ok" (the tag verifies), "fail" (tag mismatch) or "error"
+	// (not decryptable, e.g. too short to hold a tag).
+	Auth string `json:"auth"`
+	// Replay: the packet index was already received or is older than the
+	// window (RFC 3711 §3.3.2). Such a packet is still checked, with a fresh
+	// context at the stream's rollover counter, so Auth stays meaningful.
+	Replay bool   `json:"replay,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// srtpState holds the SRTP contexts of both directions, keyed from the DTLS
+// exporter (RFC 5764 §4.2) with randoms from the capture's hellos and the
+// master secret from the key log.
+type srtpState struct {
+	keys           conformance.SRTPKeys
+	profile        srtp.Profile
+	client, server *srtp.Context // unprotect what the DTLS client / server sent
+	buf            []byte
+	rtcpDec        rtcpDecoder
+}
+
+func newSRTPState(path string, hello *conformance.DTLSHello) (*srtpState, error) {
+	if hello == nil {
+		return nil, errors.New("-keylog: the capture has no DTLS ClientHello/ServerHello, so no randoms to derive keys from")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	kl, err := conformance.ParseKeyLog(b)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := conformance.DeriveSRTPKeys(*hello, kl)
+	if err != nil {
+		return nil, err
+	}
+	p := srtp.Profile(hello.SRTPProfile)
+	st := &srtpState{keys: keys, profile: p}
+	if st.client, err = srtp.NewContext(p, keys.ClientKey, keys.ClientSalt); err != nil {
+		return nil, err
+	}
+	if st.server, err = srtp.NewContext(p, keys.ServerKey, keys.ServerSalt); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func (st *srtpState) context(fromClient bool) *srtp.Context {
+	if fromClient {
+		return st.client
+	}
+	return st.server
+}
+
+// fresh returns a new context with the keys of one direction, for checking
+// a replayed packet without disturbing the stream state.
+func (st *srtpState) fresh(fromClient bool) (*srtp.Context, error) {
+	if fromClient {
+		return srtp.NewContext(st.profile, st.keys.ClientKey, st.keys.ClientSalt)
+	}
+	return srtp.NewContext(st.profile, st.keys.ServerKey, st.keys.ServerSalt)
+}
+
+func isReplay(err error) bool {
+	return errors.Is(err, srtp.ErrReplayed) || errors.Is(err, srtp.ErrTooOld)
+}
+
+// decrypt unprotects a copy of p (the capture stays intact) with the
+// direction's context; a replayed packet is checked with a fresh context.
+func (st *srtpState) decrypt(p []byte, fromClient, isRTCP bool, ssrc uint32) ([]byte, *srtpRecord) {
+	st.buf = append(st.buf[:0], p...)
+	ctx := st.context(fromClient)
+	dec := ctx.DecryptRTP
+	if isRTCP {
+		dec = ctx.DecryptRTCP
+	}
+	plain, err := dec(st.buf)
+	if !isReplay(err) {
+		return plain, authVerdict(err)
+	}
+	fresh, ferr := st.fresh(fromClient)
+	if ferr != nil {
+		return nil, authVerdict(ferr)
+	}
+	dec = fresh.DecryptRTCP
+	if !isRTCP {
+		if roc, ok := ctx.ROC(ssrc); ok {
+			fresh.SetROC(ssrc, roc)
+		}
+		dec = fresh.DecryptRTP
+	}
+	st.buf = append(st.buf[:0], p...)
+	plain, err = dec(st.buf)
+	v := authVerdict(err)
+	v.Replay = true
+	return plain, v
+}
+
+func authVerdict(err error) *srtpRecord {
+	switch {
+	case err == nil:
+		return &srtpRecord{Auth: "ok"}
+	case errors.Is(err, srtp.ErrAuthFailed):
+		return &srtpRecord{Auth: "fail", Error: err.Error()}
+	}
+	return &srtpRecord{Auth: "error", Error: err.Error()}
+}
+
+// rtp decrypts an SRTP packet (a copy: the capture stays intact) and reads
+// the payload: its length and, for video, whether it starts a key frame.
+func (st *srtpState) rtp(r *record, dg conformance.Datagram, d *dumper) error {
+	plain, v := st.decrypt(dg.Payload, d.fromDTLSClient(dg), false, r.RTP.SSRC)
+	r.SRTP = v
+	if v.Auth != "ok" {
+		return nil // the verdict says it; the clear header is still shown
+	}
+	var p rtp.Packet
+	err := p.Unmarshal(plain)
+	if err != nil {
+		return err
+	}
+	r.RTP.PayloadLen = len(p.Payload)
+	codec := strings.ToUpper(r.RTP.Codec)
+	var kf bool
+	switch {
+	case strings.HasPrefix(codec, "VP8/"):
+		kf, err = rtp.VP8IsKeyframe(p.Payload)
+	case strings.HasPrefix(codec, "VP9/"):
+		var v rtp.VP9Descriptor
+		if _, err = v.Unmarshal(p.Payload); err == nil {
+			kf = v.IsKeyframe()
+		}
+	case strings.HasPrefix(codec, "H264/"):
+		var h rtp.H264Payload
+		if err = h.Unmarshal(p.Payload); err == nil {
+			kf = h.IsKeyframe()
+		}
+	default:
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s payload: %w", r.RTP.Codec, err)
+	}
+	r.RTP.Keyframe = &kf
+	return nil
+}
+
+// rtcp decrypts an SRTCP packet and decodes every packet of the compound.
+func (st *srtpState) rtcp(r *record, dg conformance.Datagram, d *dumper) error {
+	plain, v := st.decrypt(dg.Payload, d.fromDTLSClient(dg), true, r.RTCP.SSRC)
+	r.SRTP = v
+	if v.Auth != "ok" {
+		return nil
+	}
+	var err error
+	r.RTCP.Packets, err = st.rtcpDec.decodeCompound(plain)
+	return err
+}
