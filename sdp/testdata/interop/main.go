@@ -20,12 +20,19 @@ async function post(p, b) { const r = await fetch(p, {method:'POST', body:b}); r
  try {
   const pc = new RTCPeerConnection();
   const s = await navigator.mediaDevices.getUserMedia({audio:true, video:true});
-  s.getTracks().forEach(t => pc.addTrack(t, s));
+  if (location.search.includes('sim')) {
+    pc.addTransceiver(s.getAudioTracks()[0], {streams: [s]});
+    pc.addTransceiver(s.getVideoTracks()[0], {streams: [s], sendEncodings: [
+      {rid: 'q', scaleResolutionDownBy: 4}, {rid: 'h', scaleResolutionDownBy: 2}, {rid: 'f'}]});
+  } else {
+    s.getTracks().forEach(t => pc.addTrack(t, s));
+  }
   pc.createDataChannel('dc');
   const o = await pc.createOffer(); await pc.setLocalDescription(o);
   const a = await post('/answer', pc.localDescription.sdp);
   await pc.setRemoteDescription({type:'answer', sdp:a});
-  await post('/log', 'answer accepted: ' + pc.signalingState + ' transceivers=' + pc.getTransceivers().length);
+  await post('/log', 'answer accepted: ' + pc.signalingState + ' transceivers=' + pc.getTransceivers().length +
+    ' video encodings=' + pc.getTransceivers()[1].sender.getParameters().encodings.map(e => e.rid || '-').join(','));
   for (const step of ['add', 'stop', 'recycle']) {
     const off = await post('/offer?step=' + step, '');
     await pc.setRemoteDescription({type:'offer', sdp:off});
@@ -152,11 +159,11 @@ user_pref("browser.shell.checkDefaultBrowser", false);
 user_pref("datareporting.policy.dataSubmissionEnabled", false);
 user_pref("app.update.enabled", false);
 `), 0o644)
-		cmd = exec.Command("firefox-esr", "--headless", "--no-remote", "--profile", dir, fmt.Sprintf("http://127.0.0.1:%d/page", ln.Addr().(*net.TCPAddr).Port))
+		cmd = exec.Command("firefox-esr", "--headless", "--no-remote", "--profile", dir, fmt.Sprintf("http://127.0.0.1:%d/page?%s", ln.Addr().(*net.TCPAddr).Port, os.Getenv("PAGEQUERY")))
 	} else {
 		cmd = exec.Command("chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
 			"--disable-component-update", "--disable-sync", "--user-data-dir="+dir, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-			"--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns", fmt.Sprintf("http://127.0.0.1:%d/page", ln.Addr().(*net.TCPAddr).Port))
+			"--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns", fmt.Sprintf("http://127.0.0.1:%d/page?%s", ln.Addr().(*net.TCPAddr).Port, os.Getenv("PAGEQUERY")))
 	}
 	if err := cmd.Start(); err != nil {
 		fmt.Println(err)
