@@ -83,6 +83,26 @@ func FuzzPacket(f *testing.F) {
 		if err := RemapExtensionIDsInPlace(pkt, &p.Header, &m); err != nil || !bytes.Equal(pkt, b) {
 			t.Fatalf("identity remap changed the packet: %v", err)
 		}
+		// Renumbering to IDs above 14 rebuilds in the two-byte form; the
+		// result parses and keeps payload and padding.
+		var up ExtensionIDMap
+		for i := 1; i < 256; i++ {
+			up[i] = uint8(i%155 + 100)
+		}
+		var h Header
+		if _, err := h.Unmarshal(pkt); err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]byte, 2*len(b)+64)
+		if out, err := RemapExtensionIDs(dst, pkt, &h, &up); err == nil {
+			var q Packet
+			if err := q.Unmarshal(out); err != nil {
+				t.Fatalf("remapped packet %x does not parse: %v", out, err)
+			}
+			if !bytes.Equal(q.Payload, p.Payload) || !bytes.Equal(q.Padding, p.Padding) {
+				t.Fatalf("remap changed payload or padding")
+			}
+		}
 		if p.UnwrapRTX(1, 2) == nil && len(p.Payload)+2 > len(b) {
 			t.Fatal("unwrapped payload grew")
 		}
