@@ -84,3 +84,30 @@ func (s *Session) Origin() (username string, sessionID, version uint64, ok bool)
 	}
 	return "", 0, 0, false
 }
+
+// Edit returns a Builder holding a copy of s's lines, for changing a
+// parsed description (the result shares no memory with s).
+func (s *Session) Edit() *Builder {
+	return &Builder{lines: append([]Line(nil), s.Lines...)}
+}
+
+// At returns line i.
+func (b *Builder) At(i int) Line { return b.lines[i] }
+
+// Set replaces line i.
+func (b *Builder) Set(i int, l Line) *Builder {
+	b.lines[i] = l
+	return b
+}
+
+// Insert inserts lines before index i (i == Len appends).
+func (b *Builder) Insert(i int, ls ...Line) *Builder {
+	b.lines = append(b.lines[:i], append(append([]Line(nil), ls...), b.lines[i:]...)...)
+	return b
+}
+
+// Delete removes line i.
+func (b *Builder) Delete(i int) *Builder {
+	b.lines = append(b.lines[:i], b.lines[i+1:]...)
+	return b
+}

@@ -1,20 +1,78 @@
 // Package sdp parses and marshals Session Description Protocol documents
 // (RFC 8866) losslessly, gives typed access to the attributes WebRTC uses,
-// and builds JSEP answers and offers (RFC 9429, which obsoletes RFC 8829)
-// for a BUNDLE-only, rtcp-mux, ICE-lite server.
+// and builds JSEP answers and subsequent offers (RFC 9429, which obsoletes
+// RFC 8829) for an ICE-lite, BUNDLE-only, rtcp-mux server.
 //
-// Parsing copies the input once into a string and keeps every line as a
-// sub-string of it: a Session is one []Line for all lines plus one []Media
-// whose entries are index ranges into it. Attribute values are parsed on
-// demand by accessors that return value structs sharing the input. Marshal
-// writes every line back, unknown ones included, in order, ending each line
-// with CRLF (RFC 8866 §5); input may use CRLF or LF.
+// # Parsing and marshalling
 //
-// RFCs: 8866 (SDP), 9429/8829 (JSEP), 8839 (ICE SDP), 8122 and 5763
-// (fingerprint, setup), 8842 (DTLS in SDP offer/answer), 9143 (BUNDLE),
-// 5761 and 8858 (rtcp-mux, rtcp-mux-only), 5506 (rtcp-rsize), 4585
-// (rtcp-fb), 8285 (extmap), 8830 (msid), 5576 (ssrc), 8851 (rid),
-// 8853 (simulcast), 8841 (sctp-port, max-message-size), 4588 (rtx).
+// Parse copies the input once into a string; every Line's Value is a
+// sub-string of it. A Session is one []Line for all lines plus one []Media
+// whose entries are index ranges into it: 4 allocations per description.
+// Lines may end in CRLF or LF (RFC 8866 §5: parsers SHOULD accept LF);
+// AppendTo/Marshal/MarshalTo write every line back, unknown lines and
+// attributes included, in order, each ending in CRLF. So CRLF input
+// round-trips byte for byte, LF input after line-ending normalisation.
 //
-// Deviations are listed where they occur.
+// Parse enforces the grammar of RFC 8866 §5/§9: the <type>=<value> form,
+// known type letters (§5: a parser MUST NOT accept an unknown one), the
+// line order of the session and media sections, and the fields of v=, o=,
+// s=, t=, c=, b=, m= and the attribute name of a=. Validate adds the rules
+// of the attributes the package reads (usage level, repetition, value
+// syntax; mids unique). Errors are *ParseError with the 1-based line
+// number and the rule with its RFC section.
+//
+// Accessors (Session.ICECredentials, Media.Candidates, Session.Fingerprints,
+// Session.Setup, Session.Groups, Media.RTPMaps, Media.FMTP,
+// Media.RTCPFeedback, Session.ExtMaps, Media.MSIDs, Media.SSRCs,
+// Media.SSRCGroups, Media.RIDs, Media.Simulcast, Media.SCTPPort,
+// Media.MaxMessageSize, Session.Direction, ...) parse values on demand
+// into structs whose strings share the input; iterators yield only values
+// that parse (Validate reports the others).
+//
+// # Answers and offers
+//
+// Answer (RFC 9429 §5.3.1) and Offer (§5.2.2) build descriptions through
+// Builder, which re-parses and validates what it produces. Session.Edit
+// gives a Builder over a parsed description for other changes.
+//
+// Decisions, with the rule behind each:
+//   - DTLS role: when the offer says actpass the answer takes
+//     Config.Setup, default active, as RFC 9429 §5.3.1 says the answerer
+//     SHOULD and RFC 5763 §5 allows (the server starts the handshake once
+//     ICE has a pair, as in the corpus). Subsequent offers keep the role
+//     already established (RFC 8842 §5.5), never actpass.
+//   - Bundle policy max-bundle: sections outside the offer's first BUNDLE
+//     group are rejected (the server has one transport). A rejected
+//     offerer-tagged section rejects the whole group (RFC 9143 §7.3.3).
+//   - Candidates and a=end-of-candidates only in the tagged section;
+//     ICE credentials, fingerprints and a=setup also repeated, identical,
+//     in the other bundled sections unless Config.StrictBundle — see there.
+//   - Protocols: UDP/TLS/RTP/SAVPF and UDP/DTLS/SCTP webrtc-datachannel
+//     only; RTP sections without a=rtcp-mux are rejected (RFC 8834 §4.5).
+//   - Formats: offered ones the Config supports, in offer order, with the
+//     offer's rtpmap/fmtp (H264 matched on profile and packetization-mode,
+//     VP9 on profile-id), RTX only for accepted primaries, rtcp-fb the
+//     intersection; extmaps kept with the offer's IDs (the MID extension
+//     always, RFC 9143 §9.1).
+//   - Simulcast: a=simulcast:recv with the offered send list and a=rid:<id>
+//     recv, only when the rtp-stream-id extension is accepted (without it
+//     the rids cannot be seen on the wire, RFC 8852).
+//
+// Deviations:
+//   - s= with no text ("s=") is refused: RFC 8866 §5.3 says it MUST NOT be
+//     empty and §9 makes text 1*byte; browsers send "s=-".
+//   - An empty line, also a trailing one, is refused: §5 has none.
+//   - Offer writes a=ice-lite although RFC 9429 §5.2.1 forbids it in JSEP
+//     offers: an ICE-lite server must announce itself (RFC 8839 §5.3).
+//   - By default the transport attributes are repeated in bundled sections
+//     (RFC 9429 §5.2.2/§5.3.2 say MUST NOT): Chromium 156 and Firefox 153
+//     need them (measured with testdata/interop).
+//
+// RFCs: 8866 (SDP), 9429/8829 (JSEP), 3264 (offer/answer), 8839 (ICE SDP),
+// 8840 (end-of-candidates), 8122 and 5763 (fingerprint, setup), 8842 (DTLS
+// in SDP offer/answer), 9143 (BUNDLE), 5888 (group, mid), 5761 and 8858
+// (rtcp-mux, rtcp-mux-only), 5506 (rtcp-rsize), 4585 (rtcp-fb), 8285
+// (extmap, extmap-allow-mixed), 8830 (msid), 5576 (ssrc, ssrc-group), 8851
+// (rid), 8853 (simulcast), 8841 (sctp-port, max-message-size), 4588 (rtx),
+// 6184 (H264 profile-level-id).
 package sdp
