@@ -58,9 +58,10 @@ func (c *Context) EncryptRTP(dst, pkt []byte) ([]byte, error) {
 // packet, pkt[:len(pkt)-tag] (RFC 3711 §3.3; RFC 7714 §7.2). The packet index
 // is estimated from the sequence number (RFC 3711 §3.3.1, Appendix A) and
 // checked against the replay window; the tag is verified in constant time
-// before anything is decrypted; the rollover counter and the window move
-// only after the packet authenticates. On error the packet is refused and
-// the context is unchanged.
+// before anything is decrypted (for GCM, by the standard library's Open,
+// which wipes the payload bytes if the tag fails); the rollover counter and
+// the window move only after the packet authenticates. On error the packet
+// is refused and the context is unchanged.
 func (c *Context) DecryptRTP(pkt []byte) ([]byte, error) {
 	tagLen := c.profile.RTPTagLen()
 	if len(pkt) < 12+tagLen {
