@@ -27,7 +27,7 @@ type Codec struct {
 //   - H264: the same packetization-mode (default 0) and profile (profile_idc
 //     and, for Baseline, the constrained flag) of profile-level-id; the
 //     level may differ (RFC 6184 §8.2.2 lets the answerer pick its level),
-//   - VP9: the same profile-id (default 0, RFC 9628 §6).
+//   - VP9: the same profile-id (default 0, RFC 9628).
 func (c *Codec) Matches(r RTPMap, fmtp FMTP) bool {
 	if !strings.EqualFold(c.Name, r.Encoding) || c.ClockRate != r.ClockRate {
 		return false

@@ -40,7 +40,7 @@
 //     Config.Setup, default active, as RFC 9429 §5.3.1 says the answerer
 //     SHOULD and RFC 5763 §5 allows (the server starts the handshake once
 //     ICE has a pair, as in the corpus). Subsequent offers keep the role
-//     already established (RFC 8842 §5.5), never actpass.
+//     already established (RFC 8842 §5), never actpass.
 //   - Bundle policy max-bundle: sections outside the offer's first BUNDLE
 //     group are rejected (the server has one transport). A rejected
 //     offerer-tagged section rejects the whole group (RFC 9143 §7.3.3).

@@ -121,10 +121,10 @@ func checkOffer(prevLocal, prevRemote, answer, offer *sdp.Session, strict bool) 
 			if !m.HasAttribute("fingerprint") {
 				fail("%s: tagged section without a=fingerprint (RFC 8122 §5)", where)
 			}
-			// RFC 8842 §5.5: keeping the DTLS association keeps the role.
+			// RFC 8842 §5: keeping the DTLS association keeps the role.
 			want, _ := establishedSetup(prevLocal)
 			if got, _ := m.Attribute("setup"); got != string(want) {
-				fail("%s: a=setup:%s, established role is %s (RFC 8842 §5.5)", where, got, want)
+				fail("%s: a=setup:%s, established role is %s (RFC 8842 §5)", where, got, want)
 			}
 			if !hasCand || !m.EndOfCandidates() {
 				fail("%s: tagged section without candidates and a=end-of-candidates (RFC 9429 §5.2.2)", where)

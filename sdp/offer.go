@@ -37,7 +37,7 @@ type OfferChanges struct {
 //   - ICE credentials stay; candidates appear only in the tagged section,
 //     credentials, fingerprints and a=setup also in the other bundled ones
 //     unless Config.StrictBundle; a=setup keeps the established
-//     DTLS role (RFC 8842 §5.5: an offer that keeps the association uses
+//     DTLS role (RFC 8842 §5: an offer that keeps the association keeps
 //     the current role), not actpass.
 //
 // Deviation: RFC 9429 §5.2.1 forbids a=ice-lite in offers from browsers;
