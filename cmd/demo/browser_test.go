@@ -90,6 +90,11 @@ type statsReport struct {
 		Codec            string
 		DtlsState        string
 		SrtpCipher       string
+		PliCount         float64
+		ReportsSent      float64
+		// RoundTripTime is set on remote-inbound-rtp when the SFU's
+		// receiver reports carry LSR/DLSR for the browser's sender reports.
+		RoundTripTime float64
 	}
 }
 
@@ -129,10 +134,31 @@ func (r *rig) publishAndPlay(t *testing.T, pub, play browsertest.Kind, room stri
 	return s
 }
 
+// checkRTCPTermination checks, from both browsers' stats, that the SFU's
+// own RTCP reached them: the publisher counts a PLI (sent when the player
+// joined) and has a round-trip time from the SFU's receiver reports; the
+// player has remote-outbound-rtp entries from the SFU's sender reports.
+func (r *rig) checkRTCPTermination(t *testing.T) {
+	t.Helper()
+	pub := decodeStats(t, r.col.WaitKind(t, 10*time.Second, "stats", func(rep browsertest.Report) bool {
+		s := decodeStats(t, rep)
+		v, rtt := s.Stats["outbound-rtp.video"], s.Stats["remote-inbound-rtp.video"]
+		return s.Role == "publish" && v.PliCount >= 1 && rtt.RoundTripTime > 0
+	}))
+	play := decodeStats(t, r.col.WaitKind(t, 10*time.Second, "stats", func(rep browsertest.Report) bool {
+		s := decodeStats(t, rep)
+		return s.Role == "play" && s.Stats["remote-outbound-rtp.video"].ReportsSent >= 1 && s.Stats["remote-outbound-rtp.audio"].ReportsSent >= 1
+	}))
+	t.Logf("publisher: PLIs received %v, RTT from the SFU's RRs %v s; player: SRs received video %v audio %v",
+		pub.Stats["outbound-rtp.video"].PliCount, pub.Stats["remote-inbound-rtp.video"].RoundTripTime,
+		play.Stats["remote-outbound-rtp.video"].ReportsSent, play.Stats["remote-outbound-rtp.audio"].ReportsSent)
+}
+
 func TestChromiumToChromium(t *testing.T) {
 	browsertest.Require(t, browsertest.Chromium)
 	r := newRig(t, "127.0.0.1")
 	r.publishAndPlay(t, browsertest.Chromium, browsertest.Chromium, "cc")
+	r.checkRTCPTermination(t)
 }
 
 // A data channel opened by Chromium reaches the SFU over SCTP/DTLS, is

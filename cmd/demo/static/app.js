@@ -111,6 +111,11 @@ async function summary(pc) {
         packetsLost: r.packetsLost, nackCount: r.nackCount, pliCount: r.pliCount, firCount: r.firCount,
         codecId: r.codecId};
     }
+    if (r.type === 'remote-outbound-rtp' || r.type === 'remote-inbound-rtp') {
+      // Built from the SFU's sender and receiver reports (RFC 3550 §6.4).
+      out[r.type + '.' + r.kind] = {packets: r.packetsSent, reportsSent: r.reportsSent, packetsLost: r.packetsLost,
+        roundTripTime: r.roundTripTime, roundTripTimeMeasurements: r.roundTripTimeMeasurements};
+    }
     if (r.type === 'transport') out.transport = {dtlsState: r.dtlsState, srtpCipher: r.srtpCipher, dtlsCipher: r.dtlsCipher, dtlsRole: r.dtlsRole};
   });
   stats.forEach(r => {
