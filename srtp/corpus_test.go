@@ -21,20 +21,33 @@ func TestCorpus(t *testing.T) {
 		if profile.String() != s.Truth.SRTPProfile {
 			t.Fatalf("profile %v, truth says %s", profile, s.Truth.SRTPProfile)
 		}
+		// The four contexts of the association, made from the exporter output
+		// as each side makes them (RFC 5764 §4.2): a packet from the DTLS
+		// client is unprotected by the DTLS server's remote context and
+		// protected again by the client's local one, and the other way round.
+		ck, cs, sk, ss, err := srtp.SplitKeyingMaterial(profile, s.KeyingMaterial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(ck, s.ClientKey) || !bytes.Equal(cs, s.ClientSalt) || !bytes.Equal(sk, s.ServerKey) || !bytes.Equal(ss, s.ServerSalt) {
+			t.Fatal("SplitKeyingMaterial disagrees with the corpus loader's RFC 5764 §4.2 split")
+		}
+		clientLocal, clientRemote, err := srtp.FromKeyingMaterial(profile, s.KeyingMaterial, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		serverLocal, serverRemote, err := srtp.FromKeyingMaterial(profile, s.KeyingMaterial, false)
+		if err != nil {
+			t.Fatal(err)
+		}
 		type dir struct{ rx, tx *srtp.Context }
-		dirs := map[string]*dir{}
+		fromClient := &dir{rx: serverRemote, tx: clientLocal}
+		fromServer := &dir{rx: clientRemote, tx: serverLocal}
 		context := func(d conformance.Datagram) *dir {
-			key, salt := s.SRTPKeys(d)
-			k := string(key)
-			if dirs[k] == nil {
-				rx, err := srtp.NewContext(profile, key, salt)
-				if err != nil {
-					t.Fatal(err)
-				}
-				tx, _ := srtp.NewContext(profile, key, salt)
-				dirs[k] = &dir{rx, tx}
+			if d.Src == s.DTLSClient {
+				return fromClient
 			}
-			return dirs[k]
+			return fromServer
 		}
 		var nRTP, okRTP, nRTCP, okRTCP, reRTP, reRTCP, replays int
 		for _, d := range s.Datagrams {
