@@ -1,0 +1,99 @@
+package sfu
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/plainrtc/plainrtc/sdp"
+)
+
+func newTestServer(t *testing.T) (*Server, *httptest.Server) {
+	t.Helper()
+	s, err := New(Config{UDP: netip.MustParseAddrPort("127.0.0.1:0"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { hs.Close(); s.Close() })
+	return s, hs
+}
+
+// A WHIP session on the real server: 201 with an answer that parses and
+// names the media socket as its candidate, counted as a session until
+// DELETE ends it; a second DELETE is 404.
+func TestServerWHIPLifecycle(t *testing.T) {
+	s, hs := newTestServer(t)
+	resp, err := http.Post(hs.URL+"/whip/room", "application/sdp", strings.NewReader(chromeOffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST: %d %s", resp.StatusCode, body)
+	}
+	if _, err := sdp.Parse(body); err != nil {
+		t.Fatalf("answer: %v\n%s", err, body)
+	}
+	if want := "a=candidate:1 1 udp 2130706431 " + s.MediaAddr().Addr().String(); !strings.Contains(string(body), want) {
+		t.Fatalf("answer lacks %q:\n%s", want, body)
+	}
+	if got := s.Stats()["sessions"]; got != 1 {
+		t.Fatalf("sessions = %d, want 1", got)
+	}
+	loc := resp.Header.Get("Location")
+	del := func() int {
+		req, _ := http.NewRequest(http.MethodDelete, hs.URL+loc, nil)
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		return r.StatusCode
+	}
+	if code := del(); code != http.StatusOK {
+		t.Fatalf("DELETE %s: %d", loc, code)
+	}
+	if got := s.Stats()["sessions"]; got != 0 {
+		t.Fatalf("sessions after DELETE = %d, want 0", got)
+	}
+	if code := del(); code != http.StatusNotFound {
+		t.Fatalf("second DELETE: %d, want 404", code)
+	}
+}
+
+// Offers the server cannot answer are 400 with the reason, and leave no
+// session behind.
+func TestServerRejectsUnanswerableOffers(t *testing.T) {
+	s, hs := newTestServer(t)
+	cases := map[string]struct{ path, offer, reason string }{
+		"garbage":            {"/whip/r", "this is not SDP", "RFC 8866"},
+		"WHIP without media": {"/whip/r", strings.Split(chromeOffer, "m=audio")[0] + "m=application" + strings.Split(chromeOffer, "m=application")[1], "no audio or video"},
+		"no common codec":    {"/whip/r", strings.NewReplacer("opus/", "x-opus/", "VP8/", "x-vp8/", "H264/", "x-h264/").Replace(chromeOffer), "no audio or video"},
+		// Audio has only PCMU left, so the offerer-tagged section is
+		// rejected, and with it the whole BUNDLE group (RFC 9143 §7.3.3).
+		"tagged section without codec": {"/whip/r", strings.NewReplacer("opus/", "x-opus/").Replace(chromeOffer), "BUNDLE"},
+		"bad fingerprint":              {"/whep/r", strings.ReplaceAll(chromeOffer, "sha-256 6B:8B", "sha-256 ZZ:8B"), "fingerprint"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			resp, err := http.Post(hs.URL+c.path, "application/sdp", strings.NewReader(c.offer))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), c.reason) {
+				t.Fatalf("%d %q, want 400 mentioning %q", resp.StatusCode, body, c.reason)
+			}
+		})
+	}
+	if got := s.Stats()["sessions"]; got != 0 {
+		t.Fatalf("sessions = %d after rejected offers", got)
+	}
+}
