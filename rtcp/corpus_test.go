@@ -136,6 +136,8 @@ func streamSSRCs(s *conformance.Session) map[uint32]bool {
 // name SSRCs of streams in the capture, SDES CNAMEs match the offer's
 // a=ssrc cname lines, and the browser's transport-cc feedback is rebuilt
 // byte for byte by TWCCBuilder from the (seq, arrival) pairs it carries.
+// Every TWCC packet (both directions) is also decoded by tshark, whose
+// chunks, sequence numbers and deltas must equal ours.
 func TestCorpus(t *testing.T) {
 	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
 		counts := map[string]int{}
@@ -144,6 +146,7 @@ func TestCorpus(t *testing.T) {
 		var d rtcp.Decoder
 		var strict, cnameOK, blocks, nacks, twccBrowser, twccRebuilt, twccServer, twccServerRebuilt int
 		var out []byte
+		var twccPkts [][]byte
 		for _, c := range decryptRTCP(t, s) {
 			if err := rtcp.ValidateReducedSize(c.b); err != nil {
 				t.Errorf("frame %d: %v", c.frame, err)
@@ -203,6 +206,7 @@ func TestCorpus(t *testing.T) {
 						}
 					}
 				case rtcp.KindTransportCC:
+					twccPkts = append(twccPkts, p.Raw)
 					same := rebuildTWCC(t, &d.TransportCC, p.Raw)
 					if c.fromBrowser {
 						twccBrowser++
@@ -232,6 +236,7 @@ func TestCorpus(t *testing.T) {
 		if cnameOK == 0 || blocks == 0 || twccBrowser == 0 {
 			t.Errorf("semantic checks ran on nothing: %d CNAMEs, %d report blocks, %d browser TWCC", cnameOK, blocks, twccBrowser)
 		}
+		t.Run("TWCC against tshark", func(t *testing.T) { rtcp.TsharkCheckTWCC(t, twccPkts) })
 		t.Logf("%d SRTCP packets; %d full compounds (RFC 3550 A.2), the rest reduced-size; types %v; %d CNAMEs match the offer; %d RR blocks and %d NACKs name known streams; browser TWCC rebuilt byte for byte %d/%d; the answerer's (pion) %d/%d",
 			s.Truth.Counts.SRTCPOK, strict, counts, cnameOK, blocks, nacks, twccRebuilt, twccBrowser, twccServerRebuilt, twccServer)
 	})

@@ -52,10 +52,6 @@ var (
 // as an independent oracle: for every packet, the chunks, and the sequence
 // number and delta of every received packet must agree with ours.
 func TestTWCCAgainstTshark(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark not installed; this oracle test needs it")
-	}
 	pkts := [][]byte{unhex(t, twccAllChunks)}
 	r := rand.New(rand.NewPCG(7, 8))
 	for i := 0; i < 60; i++ {
@@ -74,6 +70,22 @@ func TestTWCCAgainstTshark(t *testing.T) {
 		}
 		_, b := build(t, base, o)
 		pkts = append(pkts, b)
+	}
+	TsharkCheckTWCC(t, pkts)
+}
+
+// TsharkCheckTWCC writes pkts (each one TWCC packet) into a pcap, has tshark
+// decode them and fails t unless tshark's chunks and (seq, delta) pairs
+// agree with ours for every packet. Exported for the corpus test (test
+// builds only). It skips t when tshark is not installed.
+func TsharkCheckTWCC(t *testing.T, pkts [][]byte) {
+	t.Helper()
+	if len(pkts) == 0 {
+		t.Fatal("no TWCC packets to check")
+	}
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		t.Skip("tshark not installed; this oracle test needs it")
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "twcc.pcap")
