@@ -272,11 +272,11 @@ func BenchmarkSRTPUnprotect(b *testing.B) {
 				for i := 0; b.Loop(); i++ {
 					j := i % len(ring)
 					if j == 0 && i > 0 {
-						b.StopTimer()
 						cpu.pause()
+						b.StopTimer()
 						c = newOurs(b, sp.ours)
-						cpu.resume()
 						b.StartTimer()
+						cpu.resume()
 					}
 					copy(work, ring[j])
 					if _, err := c.DecryptRTP(work); err != nil {
@@ -295,11 +295,11 @@ func BenchmarkSRTPUnprotect(b *testing.B) {
 				for i := 0; b.Loop(); i++ {
 					j := i % len(ring)
 					if j == 0 && i > 0 {
-						b.StopTimer()
 						cpu.pause()
+						b.StopTimer()
 						c = newPion(b, sp.ours, sp.pion)
-						cpu.resume()
 						b.StartTimer()
+						cpu.resume()
 					}
 					copy(work, ring[j])
 					if _, err := c.DecryptRTP(work, work, &h); err != nil {
