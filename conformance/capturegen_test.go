@@ -162,7 +162,24 @@ func testFrames() []testFrame {
 	// Non-UDP frames: TCP over IPv4 and IPv6, ARP.
 	tcp := make([]byte, 20)
 	tcp[12] = 5 << 4
+	// ICMP port unreachable quoting an IPv4/UDP header (tshark shows the
+	// quoted ports; the reader skips it), and a UDP datagram in two IPv4
+	// fragments (tshark reassembles; the reader skips both).
+	quoted := ipv4Packet(v4b, v4a, ipProtoUDP, udpHeader(netip.AddrPortFrom(v4b, 41000), netip.AddrPortFrom(v4a, 51000), make([]byte, 40)))[:28]
+	icmp := append([]byte{3, 3, 0, 0, 0, 0, 0, 0}, quoted...)
+	whole := udpHeader(netip.AddrPortFrom(v4a, 42000), netip.AddrPortFrom(v4b, 52000), make([]byte, 40))
+	frag1 := ipv4Packet(v4a, v4b, ipProtoUDP, whole[:24])
+	frag1[6] = 0x20 // MF
+	frag2 := ipv4Packet(v4a, v4b, ipProtoUDP, whole[24:])
+	frag2[6], frag2[7] = 0, 3 // offset 3×8 = 24
+	for _, f := range [][]byte{frag1, frag2} {
+		binary.BigEndian.PutUint16(f[4:], 0x1234) // same identification
+		f[10], f[11] = 0, 0
+	}
 	fs = append(fs,
+		testFrame{linkType: linkTypeEthernet, data: ethernet(etherTypeIPv4, 0, ipv4Packet(v4a, v4b, 1, icmp))},
+		testFrame{linkType: linkTypeEthernet, data: ethernet(etherTypeIPv4, 0, frag1)},
+		testFrame{linkType: linkTypeEthernet, data: ethernet(etherTypeIPv4, 0, frag2)},
 		testFrame{linkType: linkTypeEthernet, data: ethernet(etherTypeIPv4, 0, ipv4Packet(v4a, v4b, 6, tcp))},
 		testFrame{linkType: linkTypeRaw, data: ipv6Packet(v6a, v6b, 6, tcp, true)},
 		testFrame{linkType: linkTypeEthernet, data: ethernet(0x0806, 0, make([]byte, 28))},
