@@ -137,3 +137,17 @@ func FuzzReadCapture(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseCapture(b *testing.B) {
+	data, err := os.ReadFile("testdata/corpus/chromium-156-simulcast/session.pcapng")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := ParseCapture(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
