@@ -49,7 +49,7 @@ func (b *CCFeedbackBlock) NumReports() int { return b.numReports }
 type CCMetric struct {
 	Received bool
 	ECN      uint8  // ECN bits as received (RFC 3168 §5: 00 Not-ECT, 01 ECT(1), 10 ECT(0), 11 CE)
-	ATO      uint16 // arrival time offset before ReportTimestamp, 1/1024 s; 0x1FFF means over range
+	ATO      uint16 // arrival time offset before ReportTimestamp, 1/1024 s; RFC 8888 §3.1 gives 0x1FFE and 0x1FFF special meanings (over range, unavailable)
 }
 
 // Metric returns the metric of packet BeginSeq+i.

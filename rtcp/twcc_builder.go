@@ -65,7 +65,11 @@ func (b *TWCCBuilder) Len() int { return b.count }
 // then builds this packet and starts a new one.
 func (b *TWCCBuilder) Add(seq uint16, arrival time.Duration) error {
 	if !b.started {
-		b.refTicks = uint32((arrival % twccWrapPeriod) / TWCCReferenceTick)
+		r := arrival % twccWrapPeriod
+		if r < 0 {
+			r += twccWrapPeriod
+		}
+		b.refTicks = uint32(r / TWCCReferenceTick)
 		b.lastTime = time.Duration(b.refTicks) * TWCCReferenceTick
 	}
 	delta := (arrival - b.lastTime) % twccWrapPeriod

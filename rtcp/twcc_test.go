@@ -228,6 +228,14 @@ func TestTWCCBuilderRejects(t *testing.T) {
 	if err := b.Build(&p); err != nil || p.StatusCount != 1 {
 		t.Fatalf("%+v %v", p, err)
 	}
+	// A negative clock reading still gives a 24-bit reference time.
+	b.Reset(1, 2, 0, 0)
+	if err := b.Add(0, -64*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Build(&p); err != nil || p.ReferenceTime != 1<<24-1 {
+		t.Fatalf("reference %#x for -64 ms: %v", p.ReferenceTime, err)
+	}
 	var empty TWCCBuilder
 	if err := empty.Build(&p); err == nil {
 		t.Fatal("empty builder built a packet")
