@@ -64,6 +64,16 @@ func FuzzParse(f *testing.F) {
 			if _, err := Parse(a.Marshal()); err != nil {
 				t.Fatalf("answer does not parse: %v", err)
 			}
+			ch := OfferChanges{Add: []NewTrack{{Kind: "video"}}}
+			if mid, ok := a.Media[0].MID(); ok {
+				ch.Stop = []string{mid}
+			}
+			if o, err := Offer(a, s, cfg, ch); err == nil {
+				if _, err := Parse(o.Marshal()); err != nil {
+					t.Fatalf("offer does not parse: %v", err)
+				}
+			}
 		}
+		_, _ = Offer(s, s, cfg, OfferChanges{Add: []NewTrack{{Kind: "audio"}}})
 	})
 }

@@ -70,23 +70,26 @@ func (s *Session) Validate() error {
 	if err := validateSection(s.SessionLines(), 0, false); err != nil {
 		return err
 	}
+	var mids map[string]bool
 	for i := range s.Media {
 		m := &s.Media[i]
 		if err := validateSection(m.Lines, m.Start, true); err != nil {
 			return err
 		}
 		if mid, ok := m.MID(); ok {
-			for j := range i {
-				if other, ok := s.Media[j].MID(); ok && other == mid {
-					n := m.Start + 1
-					for k, l := range m.Lines {
-						if l.IsAttribute("mid") {
-							n = m.Start + k + 1
-						}
-					}
-					return lineErr(n, "a=mid:"+mid, "mid "+strconv.Quote(mid)+" repeats an earlier m= section's (RFC 5888 §4)")
-				}
+			if mids == nil {
+				mids = make(map[string]bool, len(s.Media))
 			}
+			if mids[mid] {
+				n := m.Start + 1
+				for k, l := range m.Lines {
+					if l.IsAttribute("mid") {
+						n = m.Start + k + 1
+					}
+				}
+				return lineErr(n, "a=mid:"+mid, "mid "+strconv.Quote(mid)+" repeats an earlier m= section's (RFC 5888 §4)")
+			}
+			mids[mid] = true
 		}
 	}
 	return nil
