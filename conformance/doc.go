@@ -24,7 +24,7 @@
 //	}
 //
 // Each folder is loaded once per test binary; the *Session is shared and
-// must not be modified.
+// must not be modified. Sessions lists the folders; Load reads one.
 //
 // # Adding a capture
 //

@@ -103,7 +103,7 @@ func writeRTP(w io.Writer, r *record) {
 	}
 	writeSRTP(w, r)
 	if p.Keyframe != nil {
-		fmt.Fprintf(w, "    keyframe %v\n", *p.Keyframe)
+		fmt.Fprintf(w, "    keyframe %v (%s)\n", *p.Keyframe, keyframeRef(p.Codec))
 	}
 }
 
@@ -176,4 +176,17 @@ func printMap(w io.Writer, name string, m map[string]int) {
 		parts[i] = fmt.Sprintf("%s %d", k, m[k])
 	}
 	fmt.Fprintf(w, "%s: %s\n", name, strings.Join(parts, ", "))
+}
+
+// keyframeRef is where the payload format says how a key frame is marked.
+func keyframeRef(codec string) string {
+	switch c := strings.ToUpper(codec); {
+	case strings.HasPrefix(c, "VP8/"):
+		return "RFC 7741 §4.3"
+	case strings.HasPrefix(c, "VP9/"):
+		return "RFC 9628 §4.2"
+	case strings.HasPrefix(c, "H264/"):
+		return "RFC 6184 §5"
+	}
+	return "payload format"
 }
