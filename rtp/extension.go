@@ -139,12 +139,54 @@ func validateExtensionElements(profile uint16, data []byte) error {
 }
 
 // GetExtension returns the value of the first element with the given ID,
-// or nil when there is none (RFC 8285 §4).
+// or nil when there is none (RFC 8285 §4). It walks the block like
+// Extensions, without building an Extension per element.
 func (h *Header) GetExtension(id uint8) []byte {
-	it := h.Extensions()
-	for e, ok := it.Next(); ok; e, ok = it.Next() {
-		if e.ID == id {
-			return e.Value
+	data := h.ExtensionPayload
+	switch ExtensionFormOf(h.ExtensionProfile) {
+	case ExtensionFormOneByte:
+		if id == 0 || id > 14 {
+			return nil
+		}
+		for p := 0; p < len(data); {
+			b := data[p]
+			switch b >> 4 {
+			case 0: // padding
+				p++
+				continue
+			case 15: // RFC 8285 §4.2: stop processing
+				return nil
+			}
+			end := p + 2 + int(b&0x0f)
+			if end > len(data) {
+				return nil
+			}
+			if b>>4 == id {
+				return data[p+1 : end : end]
+			}
+			p = end
+		}
+	case ExtensionFormTwoByte:
+		if id == 0 {
+			return nil
+		}
+		for p := 0; p < len(data); {
+			b := data[p]
+			if b == 0 { // padding
+				p++
+				continue
+			}
+			if p+1 >= len(data) {
+				return nil
+			}
+			end := p + 2 + int(data[p+1])
+			if end > len(data) {
+				return nil
+			}
+			if b == id {
+				return data[p+2 : end : end]
+			}
+			p = end
 		}
 	}
 	return nil

@@ -30,13 +30,26 @@ func FuzzHeader(f *testing.F) {
 			t.Fatalf("round trip %x %v, want %x", out, err, b[:n])
 		}
 		var l ExtensionList
+		var seen [256]bool
 		it := h.Extensions()
 		for e, ok := it.Next(); ok; e, ok = it.Next() {
 			if !bytes.Equal(b[e.ValueOffset:e.ValueOffset+len(e.Value)], e.Value) || e.ElementOffset >= e.ValueOffset {
 				t.Fatalf("element %d offsets %d/%d wrong", e.ID, e.ElementOffset, e.ValueOffset)
 			}
-			if l.Get(e.ID) == nil && l.Len() < MaxExtensionElements {
-				l.Set(e.ID, e.Value)
+			if !seen[e.ID] {
+				seen[e.ID] = true
+				// GetExtension finds the first element with the ID.
+				if got := h.GetExtension(e.ID); got == nil || !bytes.Equal(got, e.Value) {
+					t.Fatalf("GetExtension(%d) = %x, iterator %x", e.ID, got, e.Value)
+				}
+				if l.Len() < MaxExtensionElements {
+					l.Set(e.ID, e.Value)
+				}
+			}
+		}
+		for id := range 256 {
+			if !seen[id] && h.GetExtension(uint8(id)) != nil {
+				t.Fatalf("GetExtension(%d) found an element the iterator did not yield", id)
 			}
 		}
 		// Rebuilding the block keeps every first-seen element's value.
