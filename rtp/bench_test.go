@@ -125,3 +125,16 @@ func BenchmarkExtensionListRebuild(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkGetExtension(b *testing.B) {
+	b.ReportAllocs()
+	var h Header
+	if _, err := h.Unmarshal(benchPacket); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		if h.GetExtension(2) == nil || h.GetExtension(3) == nil || h.GetExtension(4) == nil {
+			b.Fatal("missing extension")
+		}
+	}
+}
