@@ -43,19 +43,10 @@ func TestCorpusVP8KeyframesMatchTshark(t *testing.T) {
 		if !ok {
 			t.Fatal("no VP8 payload type in the SDPs")
 		}
-		pcapPath := filepath.Join(t.TempDir(), "clear.pcap")
-		f, err := os.Create(pcapPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := newPcapWriter(f)
+		pcapPath := writeClearPcap(t, pkts)
 		ours := map[int]bool{} // pcap frame number → keyframe, for VP8 packets
 		var p rtp.Packet
 		for i, cp := range pkts {
-			if !cp.d.Src.Addr().Unmap().Is4() || !cp.d.Dst.Addr().Unmap().Is4() {
-				t.Fatalf("frame %d: %v → %v is not IPv4; the pcap writer writes IPv4 only", cp.d.N, cp.d.Src, cp.d.Dst)
-			}
-			w.writeUDP(cp.d.Time, cp.d.Src, cp.d.Dst, cp.clear)
 			if err := p.Unmarshal(cp.clear); err != nil {
 				t.Fatal(err)
 			}
@@ -68,30 +59,15 @@ func TestCorpusVP8KeyframesMatchTshark(t *testing.T) {
 			}
 			ours[i+1] = key
 		}
-		if err := f.Close(); err != nil || w.err != nil {
-			t.Fatalf("writing pcap: %v %v", err, w.err)
-		}
-		cmd := exec.Command(tshark, "-r", pcapPath, "-o", "rtp.heuristic_rtp:FALSE",
-			"-d", fmt.Sprintf("udp.port==%d,rtp", s.Server.Port()),
-			"-d", fmt.Sprintf("rtp.pt==%d,vp8", vp8PT),
-			"-T", "fields", "-E", "separator=/t", "-e", "frame.number", "-e", "rtp.p_type", "-e", "vp8.hdr.frametype")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("tshark: %v\n%s", err, stderr.String())
-		}
+		lines := runTshark(t, tshark, pcapPath, s.Server.Port(),
+			[]string{"-d", fmt.Sprintf("rtp.pt==%d,vp8", vp8PT)},
+			"frame.number", "rtp.p_type", "vp8.hdr.frametype")
 		theirs := map[int]bool{} // frame → keyframe, frames with a VP8 payload header
 		rtpFrames := 0
-		sc := bufio.NewScanner(bytes.NewReader(out))
-		for sc.Scan() {
-			fields := strings.Split(sc.Text(), "\t")
-			if len(fields) < 3 {
-				continue
-			}
+		for _, fields := range lines {
 			n, err := strconv.Atoi(fields[0])
 			if err != nil {
-				t.Fatalf("tshark line %q", sc.Text())
+				t.Fatalf("tshark line %q", fields)
 			}
 			if fields[1] != "" {
 				rtpFrames++
@@ -103,7 +79,7 @@ func TestCorpusVP8KeyframesMatchTshark(t *testing.T) {
 			case "1", "True":
 				theirs[n] = false
 			default:
-				t.Fatalf("tshark frametype %q in line %q", fields[2], sc.Text())
+				t.Fatalf("tshark frametype %q in line %q", fields[2], fields)
 			}
 		}
 		if rtpFrames != len(pkts) {
@@ -133,4 +109,58 @@ func TestCorpusVP8KeyframesMatchTshark(t *testing.T) {
 		}
 		t.Logf("%d VP8 packets, %d with a VP8 payload header per tshark, %d keyframes: rtp and tshark agree", len(ours), starts, keys)
 	})
+}
+
+// writeClearPcap writes the decrypted packets, one UDP/IPv4 frame each in
+// order, to a temporary pcap and returns its path: pcap frame i+1 is
+// pkts[i].
+func writeClearPcap(t *testing.T, pkts []clearPacket) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "clear.pcap")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newPcapWriter(f)
+	for _, cp := range pkts {
+		if !cp.d.Src.Addr().Unmap().Is4() || !cp.d.Dst.Addr().Unmap().Is4() {
+			t.Fatalf("frame %d: %v → %v is not IPv4; the pcap writer writes IPv4 only", cp.d.N, cp.d.Src, cp.d.Dst)
+		}
+		w.writeUDP(cp.d.Time, cp.d.Src, cp.d.Dst, cp.clear)
+	}
+	if err := f.Close(); err != nil || w.err != nil {
+		t.Fatalf("writing pcap: %v %v", err, w.err)
+	}
+	return path
+}
+
+// runTshark decodes UDP port port as RTP (no heuristics) plus extra
+// decode-as options and returns the requested fields per frame, split on
+// tabs.
+func runTshark(t *testing.T, tshark, pcapPath string, port uint16, extra []string, fields ...string) [][]string {
+	t.Helper()
+	args := []string{"-r", pcapPath, "-o", "rtp.heuristic_rtp:FALSE", "-d", fmt.Sprintf("udp.port==%d,rtp", port)}
+	args = append(args, extra...)
+	args = append(args, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,")
+	for _, f := range fields {
+		args = append(args, "-e", f)
+	}
+	cmd := exec.Command(tshark, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tshark: %v\n%s", err, stderr.String())
+	}
+	var lines [][]string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), "\t")
+		if len(f) != len(fields) {
+			t.Fatalf("tshark line %q: %d fields, want %d", sc.Text(), len(f), len(fields))
+		}
+		lines = append(lines, f)
+	}
+	return lines
 }
