@@ -32,7 +32,8 @@ type rewriter struct {
 	started      bool
 	src          uint32 // current source SSRC
 	prevSrc      uint32 // the one before the last switch; its late packets are dropped
-	firstSeq     uint16 // first forwarded sequence number of the current source
+	firstSeq     int64  // first forwarded sequence number of the current source, unwrapped
+	unwrap       rtp.SequenceUnwrapper
 	seqOffset    uint16
 	tsOffset     uint32
 	lastOutSeq   uint16
@@ -95,7 +96,7 @@ func (r *rewriter) rewrite(pkt []byte, h *rtp.Header, payload []byte, now time.T
 			return false
 		}
 		r.switchTo(h, now)
-	} else if d := int16(h.SequenceNumber - r.firstSeq); d < 0 {
+	} else if r.unwrap.Unwrap(h.SequenceNumber) < r.firstSeq {
 		r.dropped++ // older than the first packet we took from this source
 		return false
 	}
@@ -122,7 +123,8 @@ func (r *rewriter) switchTo(h *rtp.Header, now time.Time) {
 	if !r.started {
 		r.started = true
 		r.src = h.SSRC
-		r.firstSeq = h.SequenceNumber
+		r.unwrap = rtp.SequenceUnwrapper{}
+		r.firstSeq = r.unwrap.Unwrap(h.SequenceNumber)
 		// Keep the publisher's numbering at first: offsets 0 are as good
 		// as any, and make captures easy to follow.
 		r.seqOffset, r.tsOffset = 0, 0
@@ -133,7 +135,8 @@ func (r *rewriter) switchTo(h *rtp.Header, now time.Time) {
 	}
 	r.switches++
 	r.prevSrc, r.src = r.src, h.SSRC
-	r.firstSeq = h.SequenceNumber
+	r.unwrap = rtp.SequenceUnwrapper{}
+	r.firstSeq = r.unwrap.Unwrap(h.SequenceNumber)
 	r.seqOffset = r.lastOutSeq + 1 - h.SequenceNumber
 	elapsed := now.Sub(r.lastAt)
 	ticks := uint32(1)

@@ -138,3 +138,20 @@ func TestRewriterWaitsForVP8Keyframe(t *testing.T) {
 		t.Fatal("delta frame after keyframe dropped")
 	}
 }
+
+// Sequence numbers keep flowing through many wrap-arounds: only packets
+// older than the first of the source are refused, not those 2^15 ahead.
+func TestRewriterLongStream(t *testing.T) {
+	c := codec{PT: 111, Name: "opus", Clock: 48000}
+	r := newRewriter(9, c, "audio", nil)
+	r.attach(c, nil)
+	now := time.Unix(0, 0)
+	for i := 0; i < 200000; i++ {
+		seq := uint16(1000 + i)
+		pkt := rtpPacket(t, 111, seq, uint32(i)*960, 5, []byte{1}, nil)
+		h, pl := parse(t, pkt)
+		if !r.rewrite(pkt, &h, pl, now) {
+			t.Fatalf("packet %d (seq %d) dropped", i, seq)
+		}
+	}
+}
