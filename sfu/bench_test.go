@@ -78,4 +78,3 @@ func BenchmarkRewrite(b *testing.B) {
 		}
 	}
 }
-
