@@ -10,13 +10,33 @@ import (
 )
 
 // CorpusDir returns the absolute path of conformance/testdata/corpus, found
-// from this source file so that it works from any package's tests.
+// from this source file so that it works from any package's tests. When the
+// source path is not usable (a -trimpath build), it looks in the working
+// directory and its parents.
 func CorpusDir() string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		return filepath.Join("conformance", "testdata", "corpus")
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		dir := filepath.Join(filepath.Dir(file), "testdata", "corpus")
+		if _, err := os.Stat(dir); err == nil {
+			return dir
+		}
 	}
-	return filepath.Join(filepath.Dir(file), "testdata", "corpus")
+	rel := filepath.Join("conformance", "testdata", "corpus")
+	wd, err := os.Getwd()
+	if err != nil {
+		return rel
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		c := filepath.Join(dir, rel)
+		if filepath.Base(dir) == "conformance" { // running conformance's own tests
+			c = filepath.Join(dir, "testdata", "corpus")
+		}
+		if _, err := os.Stat(c); err == nil {
+			return c
+		}
+		if filepath.Dir(dir) == dir {
+			return filepath.Join(wd, rel)
+		}
+	}
 }
 
 // Sessions returns the corpus folder paths in name order: every directory
