@@ -298,7 +298,12 @@ func (c *Context) Profile() Profile { return c.profile }
 // resets the stream to (roc, last sequence number).
 func (c *Context) SetROC(ssrc uint32, roc uint32) {
 	st := c.rtpStream(ssrc)
-	st.highest = int64(roc)<<16 | st.highest&0xffff
+	highest := int64(roc)<<16 | st.highest&0xffff
+	if st.started {
+		st.window.reset(&st.highest, highest) // old bits are of other indices
+	} else {
+		st.highest = highest
+	}
 }
 
 // ROC returns the rollover counter of SSRC's highest authenticated (or

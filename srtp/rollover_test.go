@@ -176,3 +176,26 @@ func TestIndexBeforeStreamStart(t *testing.T) {
 		t.Fatalf("ROC moved to %d", roc)
 	}
 }
+
+// SetROC on a running stream moves it to the new ROC and forgets the old
+// window, so the packets of the new ROC are not mistaken for replays.
+func TestSetROCOnRunningStream(t *testing.T) {
+	tx, rx := pair(t, ProfileAES128CMHMACSHA1_80)
+	for seq := uint16(10); seq < 20; seq++ {
+		out, _ := tx.EncryptRTP(nil, testRTP(2, seq, 4))
+		if _, err := rx.DecryptRTP(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx.SetROC(2, 7)
+	rx.SetROC(2, 7)
+	for _, seq := range []uint16{15, 20, 12} {
+		out, _ := tx.EncryptRTP(nil, testRTP(2, seq, 4))
+		if _, err := rx.DecryptRTP(out); err != nil {
+			t.Fatalf("seq %d at ROC 7: %v", seq, err)
+		}
+	}
+	if roc, _ := rx.ROC(2); roc != 7 {
+		t.Fatalf("ROC %d, want 7", roc)
+	}
+}
