@@ -32,7 +32,7 @@
 //     capture's DTLS randoms and the logged master secret (RFC 5705
 //     exporter, RFC 5764 §4.2). Each SRTP/SRTCP packet is authenticated and
 //     decrypted: RTP packets show the payload length and, for VP8, VP9 and
-//     H.264, whether they start a key frame; RTCP compounds list every
+//     H.264 (codec names come from -sdp), whether they start a key frame; RTCP compounds list every
 //     packet (SR, RR, SDES, BYE, APP, NACK, PLI, SLI, FIR, REMB,
 //     transport-wide CC, RFC 8888 CCFB, XR) with every field and its
 //     section. A packet whose index was already seen (RFC 3711 §3.3.2) is
