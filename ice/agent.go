@@ -74,6 +74,10 @@ type Agent struct {
 	prevMI    *stun.Integrity
 	remote    Credentials
 	hasRemote bool
+	// restartOffered is set by Restart: our next SDP offers new
+	// credentials, so the new remote credentials of the answer complete
+	// that restart instead of starting another (RFC 8445 §9).
+	restartOffered bool
 	usernames [2]string // "local:remote" for current and previous credentials
 	exact     [2]bool   // whether the remote ufrag was known (else only "local:" is checked)
 
@@ -142,19 +146,22 @@ func (a *Agent) RemoteCredentials() (Credentials, bool) { return a.remote, a.has
 // (RFC 8839 §5.4). If they differ from credentials set before, the peer
 // restarted ICE (RFC 8445 §9, RFC 8839 §4.4.1.1.1) and the agent restarts
 // too: it generates new local credentials for the answer and reports
-// EventRestarted; restarted is true then.
+// EventRestarted; restarted is true then. After Restart, the first new
+// remote credentials are the answer to our restart offer: they complete
+// that restart and do not start another (restarted is false).
 func (a *Agent) SetRemoteCredentials(c Credentials, now time.Time) (restarted bool, err error) {
 	if err := c.Validate(); err != nil {
 		return false, err
 	}
-	if a.hasRemote && c != a.remote {
-		if err := a.Restart(now); err != nil {
+	if a.hasRemote && c != a.remote && !a.restartOffered {
+		if err := a.restart(now); err != nil {
 			return false, err
 		}
 		a.remote = c
 		a.updateUsernames()
 		return true, nil
 	}
+	a.restartOffered = false
 	a.remote, a.hasRemote = c, true
 	a.updateUsernames()
 	if a.previous != nil && !a.exact[1] {
@@ -163,12 +170,24 @@ func (a *Agent) SetRemoteCredentials(c Credentials, now time.Time) (restarted bo
 	return false, nil
 }
 
-// Restart generates new local credentials (RFC 8445 §9). The selected pair
+// Restart generates new local credentials (RFC 8445 §9) for an offer that
+// restarts ICE; the credentials of the peer's answer, passed to
+// SetRemoteCredentials, complete the restart. The selected pair
 // and consent carry on: media keeps flowing on the old pair until the peer
 // checks with the new credentials (RFC 8445 §9.3.1.4 keeps the previous
 // selected pair in use). Requests with the old credentials are answered
 // until the first one with the new credentials authenticates.
 func (a *Agent) Restart(now time.Time) error {
+	if err := a.restart(now); err != nil {
+		return err
+	}
+	a.restartOffered = true
+	return nil
+}
+
+// restart replaces the local credentials, keeping the old ones until the
+// peer uses the new ones; Restart and a restart by the peer share it.
+func (a *Agent) restart(now time.Time) error {
 	c, err := generateCredentials(a.rand)
 	if err != nil {
 		return err

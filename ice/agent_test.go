@@ -600,3 +600,38 @@ func TestRequestWithoutRole(t *testing.T) {
 		t.Errorf("request without a role attribute: %v", err)
 	}
 }
+
+// A restart we start (Restart, then a re-offer with the new credentials)
+// is completed by the peer's answer, which carries new remote
+// credentials too (RFC 8445 §9, RFC 8839 §4.4.1.1.1). Those must not be
+// taken for a second restart by the peer: the local credentials already
+// sent in our offer stay.
+func TestLocalRestartCompletedByAnswer(t *testing.T) {
+	a := newAgent(t, ice.Config{})
+	handle(t, a, req{tid: 1, useCandidate: true}, peerA, t0)
+	if err := a.Restart(t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	offered := a.LocalCredentials()
+	events(a)
+	answer := ice.Credentials{Ufrag: "peer2", Pwd: "anotherPeerPassword123"}
+	restarted, err := a.SetRemoteCredentials(answer, t0.Add(2*time.Second))
+	if restarted || err != nil {
+		t.Fatalf("answer to our restart: restarted %v, %v", restarted, err)
+	}
+	if got := a.LocalCredentials(); got != offered {
+		t.Fatalf("local credentials %+v, want the offered %+v", got, offered)
+	}
+	if ev := events(a); len(ev) != 0 {
+		t.Errorf("events %+v", ev)
+	}
+	r := req{tid: 2, useCandidate: true, username: offered.Ufrag + ":" + answer.Ufrag, pwd: offered.Pwd}
+	if m, err := handle(t, a, r, peerA, t0.Add(3*time.Second)); m == nil || m.Type != stun.BindingSuccess {
+		t.Errorf("check with the offered and answered credentials rejected: %v", err)
+	}
+	// A later change of the remote credentials is the peer's own restart.
+	again := ice.Credentials{Ufrag: "peer3", Pwd: "yetAnotherPeerPassword"}
+	if restarted, err := a.SetRemoteCredentials(again, t0.Add(4*time.Second)); !restarted || err != nil {
+		t.Errorf("peer's restart after ours: restarted %v, %v", restarted, err)
+	}
+}
