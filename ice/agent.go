@@ -78,8 +78,8 @@ type Agent struct {
 	// credentials, so the new remote credentials of the answer complete
 	// that restart instead of starting another (RFC 8445 §9).
 	restartOffered bool
-	usernames [2]string // "local:remote" for current and previous credentials
-	exact     [2]bool   // whether the remote ufrag was known (else only "local:" is checked)
+	usernames      [2]string // "local:remote" for current and previous credentials
+	exact          [2]bool   // whether the remote ufrag was known (else only "local:" is checked)
 
 	candidates []Candidate
 
