@@ -105,12 +105,16 @@ func (e *badSDP) Error() string { return "sfu: bad offer: " + e.reason }
 
 func badf(format string, a ...any) error { return &badSDP{fmt.Sprintf(format, a...)} }
 
-// parseOffer parses an SDP offer from a WebRTC client and checks that it is
-// something a BUNDLE-only, rtcp-mux, ICE-lite server can answer (RFC 8829
-// §5.3, RFC 8843, RFC 8839 §5.4, RFC 8842 §5).
+// parseOffer parses an SDP offer from a WebRTC client with the sdp
+// package's accessors and checks that it is something a BUNDLE-only,
+// rtcp-mux, ICE-lite server can answer (RFC 8829 §5.3, RFC 8843, RFC 8839
+// §5.4, RFC 8842 §5).
 func parseOffer(b []byte) (*offer, error) {
 	s, err := sdp.Parse(b)
 	if err != nil {
+		return nil, &badSDP{err.Error()}
+	}
+	if err := s.Validate(); err != nil {
 		return nil, &badSDP{err.Error()}
 	}
 	o := &offer{Raw: b, SDP: s}
@@ -118,92 +122,55 @@ func parseOffer(b []byte) (*offer, error) {
 	if o.Ufrag, o.Pwd, ok = s.ICECredentials(); !ok {
 		return nil, badf("no a=ice-ufrag/a=ice-pwd (RFC 8839 §5.4)")
 	}
-	sessFP, _ := s.Attribute("fingerprint")
-	sessSetup, _ := s.Attribute("setup")
 	if len(s.Media) == 0 {
 		return nil, badf("no m= sections")
 	}
 	for i := range s.Media {
 		m := &s.Media[i]
 		ml := m.MediaLine()
-		om := offerMedia{Kind: ml.Media, Proto: ml.Proto, Rejected: m.Rejected(), Direction: "sendrecv"}
-		byPT := map[uint8]int{}
+		om := offerMedia{Kind: ml.Media, Proto: ml.Proto, Rejected: m.Rejected(), Direction: string(s.Direction(m)), RTCPRsize: m.RTCPRsize()}
+		om.Mid, _ = m.MID()
+		om.SCTPPort, _ = m.SCTPPort()
 		ml.EachFormat(func(f string) {
-			if pt, err := strconv.Atoi(f); err == nil && pt >= 0 && pt <= 127 {
-				byPT[uint8(pt)] = len(om.Codecs)
-				om.Codecs = append(om.Codecs, codec{PT: uint8(pt)})
+			pt, err := strconv.Atoi(f)
+			if err != nil || pt < 0 || pt > 127 {
+				return
 			}
+			c := codec{PT: uint8(pt)}
+			if r, ok := m.RTPMap(uint8(pt)); ok {
+				c.Name, c.Clock = r.Encoding, r.ClockRate
+				c.Channels, _ = strconv.Atoi(r.Params)
+			}
+			if fm, ok := m.FMTP(f); ok {
+				c.Fmtp = fm.Params
+			}
+			for fb := range m.RTCPFeedback(f) {
+				c.FB = append(c.FB, strings.TrimSpace(fb.Type+" "+fb.Param))
+			}
+			om.Codecs = append(om.Codecs, c)
 		})
+		for e := range s.ExtMaps(m) {
+			if e.ID > 0 && e.ID < 256 {
+				om.Extmaps = append(om.Extmaps, extmap{ID: uint8(e.ID), URI: e.URI})
+			}
+		}
 		seen := map[uint32]bool{}
-		fp, setup := sessFP, sessSetup
-		for _, l := range m.Lines[1:] {
-			name, val, _ := l.Attribute()
-			switch name {
-			case "mid":
-				om.Mid = val
-			case "sendrecv", "sendonly", "recvonly", "inactive":
-				om.Direction = name
-			case "rtcp-rsize":
-				om.RTCPRsize = true
-			case "fingerprint":
-				fp = val
-			case "setup":
-				setup = val
-			case "sctp-port":
-				om.SCTPPort, _ = strconv.Atoi(val)
-			case "rtpmap":
-				pt, enc, ok := ptValue(val)
-				if i, known := byPT[pt]; ok && known {
-					parts := strings.Split(enc, "/")
-					c := &om.Codecs[i]
-					c.Name = parts[0]
-					if len(parts) > 1 {
-						r, _ := strconv.Atoi(parts[1])
-						c.Clock = uint32(r)
-					}
-					if len(parts) > 2 {
-						c.Channels, _ = strconv.Atoi(parts[2])
-					}
-				}
-			case "fmtp":
-				if pt, v, ok := ptValue(val); ok {
-					if i, known := byPT[pt]; known {
-						om.Codecs[i].Fmtp = v
-					}
-				}
-			case "rtcp-fb":
-				if pt, v, ok := ptValue(val); ok {
-					if i, known := byPT[pt]; known {
-						om.Codecs[i].FB = append(om.Codecs[i].FB, v)
-					}
-				}
-			case "extmap":
-				idDir, uri, _ := strings.Cut(val, " ")
-				idStr, _, _ := strings.Cut(idDir, "/")
-				uri, _, _ = strings.Cut(uri, " ")
-				if id, err := strconv.Atoi(idStr); err == nil && id > 0 && id < 256 {
-					om.Extmaps = append(om.Extmaps, extmap{ID: uint8(id), URI: uri})
-				}
-			case "ssrc":
-				idStr, attr, _ := strings.Cut(val, " ")
-				if id, err := strconv.ParseUint(idStr, 10, 32); err == nil {
-					if !seen[uint32(id)] {
-						seen[uint32(id)] = true
-						om.SSRCs = append(om.SSRCs, uint32(id))
-					}
-					if c, ok := strings.CutPrefix(attr, "cname:"); ok {
-						om.CNAME = c
-					}
-				}
-			case "ssrc-group":
-				f := strings.Fields(val)
-				if len(f) == 3 && f[0] == "FID" {
-					a, e1 := strconv.ParseUint(f[1], 10, 32)
-					b, e2 := strconv.ParseUint(f[2], 10, 32)
-					if e1 == nil && e2 == nil {
-						om.FIDs = append(om.FIDs, [2]uint32{uint32(a), uint32(b)})
-					}
-				}
+		for x := range m.SSRCs() {
+			if !seen[x.ID] {
+				seen[x.ID] = true
+				om.SSRCs = append(om.SSRCs, x.ID)
+			}
+			if x.Attribute == "cname" {
+				om.CNAME = x.Value
+			}
+		}
+		for g := range m.SSRCGroups() {
+			var ids []uint32
+			for id := range g.Each() {
+				ids = append(ids, id)
+			}
+			if g.Semantics == "FID" && len(ids) == 2 {
+				om.FIDs = append(om.FIDs, [2]uint32{ids[0], ids[1]})
 			}
 		}
 		if om.Rejected {
@@ -213,14 +180,21 @@ func parseOffer(b []byte) (*offer, error) {
 		if om.Mid == "" {
 			return nil, badf("m= section %d has no a=mid (RFC 8843 §9.1, RFC 8829 §5.2.1)", i)
 		}
+		var fp string
+		for f := range s.Fingerprints(m) {
+			fp = f.Hash + " " + f.Value
+			if strings.EqualFold(f.Hash, "sha-256") {
+				break
+			}
+		}
 		if fp == "" {
 			return nil, badf("m= section %d (mid %s) has no a=fingerprint (RFC 8122 §5)", i, om.Mid)
 		}
 		if o.Fingerprint == "" {
 			o.Fingerprint = fp
 		}
-		if o.Setup == "" {
-			o.Setup = setup
+		if setup, ok := s.Setup(m); ok && o.Setup == "" {
+			o.Setup = string(setup)
 		}
 		if !strings.Contains(ml.Proto, "TLS") && !strings.Contains(ml.Proto, "DTLS") {
 			return nil, badf("m= section %d (mid %s) proto %q is not DTLS-SRTP or DTLS/SCTP (RFC 8827 §6.5)", i, om.Mid, ml.Proto)
@@ -234,14 +208,4 @@ func parseOffer(b []byte) (*offer, error) {
 		return nil, badf("a=fingerprint %q: want a sha-256 fingerprint (RFC 8122 §5)", o.Fingerprint)
 	}
 	return o, nil
-}
-
-// ptValue splits "<pt> <rest>" of rtpmap/fmtp/rtcp-fb.
-func ptValue(v string) (uint8, string, bool) {
-	ptStr, rest, _ := strings.Cut(v, " ")
-	pt, err := strconv.Atoi(ptStr)
-	if err != nil || pt < 0 || pt > 127 {
-		return 0, "", false
-	}
-	return uint8(pt), rest, true
 }
