@@ -61,6 +61,10 @@ func TestParseErrors(t *testing.T) {
 		{head + "z=0 0\nr=1 1 0\n", 6, "breaks the line order"},
 		{"v=0\no=- 1 2 IN IP4 0.0.0.0\ns=-\nr=1 1 0\n", 4, "r= must follow a t="},
 		{"v=0\r\nv=0\r\n", 2, "second line must be o="},
+		// As many CRs as LFs, but one is inside a line: the CRLF fast path
+		// must still find it, and before a later error.
+		{strings.ReplaceAll(head, "\n", "\r\n") + "a=x\ry\n", 5, "bare CR"},
+		{strings.ReplaceAll(head, "\n", "\r\n") + "a=x\ry\r\nm=bad\r\na=z\n", 5, "bare CR"},
 	}
 	for _, tc := range tests {
 		_, err := Parse([]byte(tc.in))

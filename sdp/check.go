@@ -46,8 +46,7 @@ func checkLine(n int, l Line) error {
 		}
 	case 'a':
 		// attribute = attribute-name [":" attribute-value]
-		name, _, _ := strings.Cut(v, ":")
-		if !isToken(name) {
+		if !attrNameOK(v) {
 			return lineErr(n, l.String(), "a= attribute name must be a non-empty token (RFC 8866 §5.13, §9)")
 		}
 	}
@@ -85,19 +84,40 @@ func isDigits(s string) bool {
 	return true
 }
 
+// attrNameOK reports whether v starts with a non-empty token ended by ':'
+// or the end of v, in one pass.
+func attrNameOK(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == ':' {
+			return i > 0
+		}
+		if !tokenChar[c] {
+			return false
+		}
+	}
+	return len(v) > 0
+}
+
+// tokenChar is token-char of RFC 8866 §9.
+var tokenChar = func() (t [256]bool) {
+	for c := 0x21; c < 0x7f; c++ {
+		t[c] = true
+	}
+	for _, c := range "\"(),/:;<=>?@[\\]" {
+		t[c] = false
+	}
+	return t
+}()
+
 // isToken reports whether s is a token (RFC 8866 §9: 1*token-char, i.e.
-// visible ASCII except the separators " ( ) , / : ; < = > ? @ [ \ ] { }).
+// visible ASCII except " ( ) , / : ; < = > ? @ [ \ ]).
 func isToken(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= 0x20 || c >= 0x7f {
-			return false
-		}
-		switch c {
-		case '"', '(', ')', ',', '/', ':', ';', '<', '=', '>', '?', '@', '[', '\\', ']', '{', '}':
+		if !tokenChar[s[i]] {
 			return false
 		}
 	}

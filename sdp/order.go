@@ -23,6 +23,9 @@ type orderState struct {
 }
 
 func (st *orderState) next(n int, l Line) error {
+	if l.Type == 'a' && st.last == 'a' {
+		return nil // the common case: another attribute
+	}
 	text := l.String
 	if st.last == 0 && !st.inMedia {
 		if l.Type != 'v' {

@@ -16,58 +16,102 @@ func Parse(b []byte) (*Session, error) {
 		return nil, lineErr(1, "", "empty session description; want v=0 first (RFC 8866 §5)")
 	}
 	raw := string(b)
-	nLines := strings.Count(raw, "\n") + 1
-	nMedia := strings.Count(raw, "\nm=")
-	s := &Session{Lines: make([]Line, 0, nLines)}
+	nLF := strings.Count(raw, "\n")
+	lines := make([]Line, 0, nLF+1)
+	p := lineParser{hasNUL: strings.IndexByte(raw, 0) >= 0}
+	switch strings.Count(raw, "\r") {
+	case 0:
+		p.cr = crNone
+	case nLF:
+		p.cr = crEndsOnly // every CR may be the CR of a CRLF ending
+	default:
+		p.cr = crAny
+	}
+	lines, nMedia, err := p.parse(raw, lines)
+	if err != nil && p.cr == crEndsOnly {
+		// The fast path assumed no bare CR; find the first error exactly.
+		p.cr = crAny
+		lines, nMedia, err = p.parse(raw, lines[:0])
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{Lines: lines}
 	if nMedia > 0 {
 		s.Media = make([]Media, 0, nMedia)
+		for i, l := range lines {
+			if l.Type == 'm' {
+				if n := len(s.Media); n > 0 {
+					s.Media[n-1].Lines = lines[s.Media[n-1].Start:i]
+				}
+				s.Media = append(s.Media, Media{Start: i})
+			}
+		}
+		last := &s.Media[len(s.Media)-1]
+		last.Lines = lines[last.Start:]
 	}
-	hasNUL := strings.IndexByte(raw, 0) >= 0
+	return s, nil
+}
+
+// How a lineParser looks for bare CRs (RFC 8866 §9: no CR inside a line).
+const (
+	crNone     = iota // the input has no CR at all
+	crEndsOnly        // as many CRs as LFs: fine if every LF line ends in CR
+	crAny             // check every line
+)
+
+// errBareCR makes the crEndsOnly fast path fall back to crAny.
+var errBareCR = errorString("sdp: bare CR")
+
+type lineParser struct {
+	hasNUL bool
+	cr     int
+}
+
+// parse splits raw into lines, checks each and appends them to lines. It
+// returns the number of m= lines.
+func (p *lineParser) parse(raw string, lines []Line) ([]Line, int, error) {
 	var st orderState
-	lineNo := 0
+	lineNo, nMedia := 0, 0
 	for len(raw) > 0 {
 		lineNo++
 		var text string
+		terminated := false
 		if i := strings.IndexByte(raw, '\n'); i >= 0 {
-			text, raw = raw[:i], raw[i+1:]
+			text, raw, terminated = raw[:i], raw[i+1:], true
 		} else {
 			text, raw = raw, ""
 		}
 		if n := len(text); n > 0 && text[n-1] == '\r' {
 			text = text[:n-1]
+		} else if terminated && p.cr == crEndsOnly {
+			return lines, 0, errBareCR // a CR is somewhere else
 		}
 		if len(text) < 2 || text[1] != '=' {
 			if text == "" {
-				return nil, lineErr(lineNo, text, "empty line; every line is <type>=<value> (RFC 8866 §5)")
+				return lines, 0, lineErr(lineNo, text, "empty line; every line is <type>=<value> (RFC 8866 §5)")
 			}
-			return nil, lineErr(lineNo, text, "line is not <type>=<value> with a one-letter type (RFC 8866 §5)")
+			if p.cr != crAny || strings.IndexByte(text, '\r') < 0 {
+				return lines, 0, lineErr(lineNo, text, "line is not <type>=<value> with a one-letter type (RFC 8866 §5)")
+			}
+		}
+		if p.hasNUL && strings.IndexByte(text, 0) >= 0 {
+			return lines, 0, lineErr(lineNo, text, "NUL byte in line (RFC 8866 §9 byte-string)")
+		}
+		if p.cr == crAny && strings.IndexByte(text, '\r') >= 0 {
+			return lines, 0, lineErr(lineNo, text, "bare CR inside line; lines end with CRLF or LF (RFC 8866 §5)")
 		}
 		l := Line{Type: text[0], Value: text[2:]}
-		if hasNUL && strings.IndexByte(text, 0) >= 0 {
-			return nil, lineErr(lineNo, text, "NUL byte in line (RFC 8866 §9 byte-string)")
-		}
-		if strings.IndexByte(text, '\r') >= 0 {
-			return nil, lineErr(lineNo, text, "bare CR inside line; lines end with CRLF or LF (RFC 8866 §5)")
-		}
 		if err := st.next(lineNo, l); err != nil {
-			return nil, err
+			return lines, 0, err
 		}
 		if err := checkLine(lineNo, l); err != nil {
-			return nil, err
+			return lines, 0, err
 		}
 		if l.Type == 'm' {
-			if n := len(s.Media); n > 0 {
-				s.Media[n-1].Lines = s.Lines[s.Media[n-1].Start:len(s.Lines)]
-			}
-			s.Media = append(s.Media, Media{Start: len(s.Lines)})
+			nMedia++
 		}
-		s.Lines = append(s.Lines, l)
+		lines = append(lines, l)
 	}
-	if err := st.end(lineNo); err != nil {
-		return nil, err
-	}
-	if n := len(s.Media); n > 0 {
-		s.Media[n-1].Lines = s.Lines[s.Media[n-1].Start:]
-	}
-	return s, nil
+	return lines, nMedia, st.end(lineNo)
 }

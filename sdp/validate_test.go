@@ -55,3 +55,16 @@ func TestValidate(t *testing.T) {
 		t.Errorf("BundleGroup = %+v %v", g, ok)
 	}
 }
+
+// TestTokenChar compares the token-char table with the ABNF of RFC 8866 §9:
+// token-char = %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E
+func TestTokenChar(t *testing.T) {
+	in := func(c, lo, hi int) bool { return c >= lo && c <= hi }
+	for c := 0; c < 256; c++ {
+		want := c == 0x21 || in(c, 0x23, 0x27) || in(c, 0x2a, 0x2b) || in(c, 0x2d, 0x2e) ||
+			in(c, 0x30, 0x39) || in(c, 0x41, 0x5a) || in(c, 0x5e, 0x7e)
+		if tokenChar[c] != want || isToken(string([]byte{byte(c)})) != want {
+			t.Errorf("byte %#x: token %v, want %v", c, tokenChar[c], want)
+		}
+	}
+}
