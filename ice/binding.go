@@ -181,7 +181,7 @@ func (a *Agent) respondError(local, from netip.AddrPort, mi *stun.Integrity, cod
 	if len(unknown) > 0 {
 		b.AddUnknownAttributes(unknown)
 	}
-	b.AddMessageIntegrity(mi)
+	a.sign(mi)
 	b.AddFingerprint()
 	if out, err := b.Bytes(); err == nil {
 		a.send(local, from, out)
@@ -189,14 +189,29 @@ func (a *Agent) respondError(local, from netip.AddrPort, mi *stun.Integrity, cod
 	}
 }
 
+// sign appends to the response being built the integrity attributes the
+// request was authenticated with, RFC 8489 §9.1.3: a response to a request
+// with MESSAGE-INTEGRITY-SHA256 carries MESSAGE-INTEGRITY-SHA256, one to a
+// request with only MESSAGE-INTEGRITY carries MESSAGE-INTEGRITY (what
+// browsers send, RFC 8445 §7.2.2).
+func (a *Agent) sign(mi *stun.Integrity) {
+	sha256 := a.msg.Contains(stun.AttrMessageIntegritySHA256)
+	if !sha256 || a.msg.Contains(stun.AttrMessageIntegrity) {
+		a.builder.AddMessageIntegrity(mi)
+	}
+	if sha256 {
+		a.builder.AddMessageIntegritySHA256(mi, 0)
+	}
+}
+
 // respondSuccess sends the Binding success response of RFC 8445 §7.3.1.4:
-// XOR-MAPPED-ADDRESS with the request's source, MESSAGE-INTEGRITY with the
-// local password, FINGERPRINT.
+// XOR-MAPPED-ADDRESS with the request's source, MESSAGE-INTEGRITY (or
+// MESSAGE-INTEGRITY-SHA256, see sign) with the local password, FINGERPRINT.
 func (a *Agent) respondSuccess(local, from netip.AddrPort, mi *stun.Integrity) {
 	b := &a.builder
 	b.Reset(a.tx.next(), stun.BindingSuccess, a.msg.TransactionID)
 	b.AddXORMappedAddress(from)
-	b.AddMessageIntegrity(mi)
+	a.sign(mi)
 	b.AddFingerprint()
 	if out, err := b.Bytes(); err == nil {
 		a.send(local, from, out)

@@ -12,7 +12,8 @@
 //   - answering Binding requests (RFC 8445 §7.3): USERNAME
 //     "<local ufrag>:<remote ufrag>", MESSAGE-INTEGRITY with the local
 //     password, FINGERPRINT; success responses with XOR-MAPPED-ADDRESS,
-//     MESSAGE-INTEGRITY and FINGERPRINT; signed 420 (RFC 8489 §6.3.1.1),
+//     MESSAGE-INTEGRITY (MESSAGE-INTEGRITY-SHA256 when the request was
+//     signed with it, RFC 8489 §9.1.3) and FINGERPRINT; signed 420 (RFC 8489 §6.3.1.1),
 //     400 (malformed authenticated request) and 487 (ICE-CONTROLLED sent
 //     to a lite agent, which is always controlled, RFC 8445 §6.1.1,
 //     §7.3.1.1);
