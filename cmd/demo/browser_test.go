@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"sync"
@@ -91,6 +92,7 @@ type statsReport struct {
 		DtlsState        string
 		SrtpCipher       string
 		PliCount         float64
+		PacketsLost      float64
 		ReportsSent      float64
 		// RoundTripTime is set on remote-inbound-rtp when the SFU's
 		// receiver reports carry LSR/DLSR for the browser's sender reports.
@@ -199,4 +201,57 @@ func TestChromiumToFirefox(t *testing.T) {
 	}
 	r := newRig(t, browsertest.NetnsServerIP)
 	r.publishAndPlay(t, browsertest.Chromium, browsertest.Firefox, "cf")
+}
+
+// The publisher of a room leaves (its WHIP session is DELETEd) and another
+// publishes: the player, without renegotiating, goes on decoding the new
+// source, and because the SFU keeps sequence numbers continuous across
+// the switch its packetsLost stays small (a jump would count as thousands
+// of lost packets).
+func TestPublisherSwitchChromium(t *testing.T) {
+	browsertest.Require(t, browsertest.Chromium)
+	r := newRig(t, "127.0.0.1")
+	r.publishAndPlay(t, browsertest.Chromium, browsertest.Chromium, "sw")
+	var loc string
+	r.col.WaitKind(t, time.Second, "session", func(rep browsertest.Report) bool {
+		var s struct{ Role, Location string }
+		if rep.Decode(&s) == nil && s.Role == "publish" {
+			loc = s.Location
+			return true
+		}
+		return false
+	})
+	req, _ := http.NewRequest(http.MethodDelete, r.url+loc, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("DELETE %s: %d", loc, resp.StatusCode)
+	}
+	// The player's counters once the first publisher is gone.
+	time.Sleep(time.Second)
+	last, ok := r.col.Last(func(rep browsertest.Report) bool {
+		return rep.Kind == "stats" && decodeStats(t, rep).Role == "play"
+	})
+	if !ok {
+		t.Fatal("no player stats")
+	}
+	before := decodeStats(t, last)
+	start := time.Now()
+	browsertest.Launch(t, browsertest.Chromium, r.url+"/?room=sw&do=publish&report=1")
+	a0, v0 := before.Stats["inbound-rtp.audio"], before.Stats["inbound-rtp.video"]
+	rep := r.col.WaitKind(t, 20*time.Second, "stats", func(rep browsertest.Report) bool {
+		s := decodeStats(t, rep)
+		a, v := s.Stats["inbound-rtp.audio"], s.Stats["inbound-rtp.video"]
+		return s.Role == "play" && a.Packets > a0.Packets+50 && v.FramesDecoded > v0.FramesDecoded+10
+	})
+	after := decodeStats(t, rep)
+	a, v := after.Stats["inbound-rtp.audio"], after.Stats["inbound-rtp.video"]
+	t.Logf("player across the switch (%v after the new publisher started): audio packets %v -> %v, lost %v; video frames %v -> %v, lost %v",
+		time.Since(start).Round(time.Millisecond), a0.Packets, a.Packets, a.PacketsLost, v0.FramesDecoded, v.FramesDecoded, v.PacketsLost)
+	if a.PacketsLost > 50 || v.PacketsLost > 50 {
+		t.Fatalf("packetsLost audio %v video %v after the switch: sequence numbers jumped", a.PacketsLost, v.PacketsLost)
+	}
 }

@@ -17,7 +17,9 @@ func TestRunPrintsURLAndServes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-http", "127.0.0.1:0", "-udp", "0", "-ip", "127.0.0.1"}, out, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"-http", "127.0.0.1:0", "-udp", "0", "-ip", "127.0.0.1"}, out, io.Discard)
+	}()
 	re := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/) `)
 	var url string
 	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {

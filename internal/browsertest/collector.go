@@ -126,3 +126,15 @@ func (c *Collector) dump() string {
 	}
 	return s
 }
+
+// Last returns the most recent report for which match returns true.
+func (c *Collector) Last(match func(Report) bool) (Report, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.reports) - 1; i >= 0; i-- {
+		if match(c.reports[i]) {
+			return c.reports[i], true
+		}
+	}
+	return Report{}, false
+}
