@@ -14,7 +14,8 @@ type ReceptionReport struct {
 	SSRC         uint32
 	FractionLost uint8
 	// TotalLost is the 24-bit signed cumulative number of packets lost
-	// (RFC 3550 §6.4.1: it may go negative with duplicates).
+	// (RFC 3550 §6.4.1: it may go negative with duplicates). Values beyond
+	// 24 bits are clamped when marshalled (RFC 3550 Appendix A.3).
 	TotalLost          int32
 	ExtendedHighestSeq uint32
 	Jitter             uint32
@@ -37,7 +38,10 @@ func (r *ReceptionReport) unmarshal(b []byte) {
 
 func (r *ReceptionReport) marshal(b []byte) {
 	binary.BigEndian.PutUint32(b[0:], r.SSRC)
-	lost := uint32(r.TotalLost) & 0xffffff
+	// RFC 3550 Appendix A.3: "the resulting value is clamped at 0x7fffff
+	// for positive loss or 0x800000 for negative loss rather than wrapping
+	// around."
+	lost := uint32(min(max(r.TotalLost, -0x800000), 0x7fffff)) & 0xffffff
 	binary.BigEndian.PutUint32(b[4:], uint32(r.FractionLost)<<24|lost)
 	binary.BigEndian.PutUint32(b[8:], r.ExtendedHighestSeq)
 	binary.BigEndian.PutUint32(b[12:], r.Jitter)

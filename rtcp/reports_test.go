@@ -123,3 +123,24 @@ func TestReceptionReportNegativeLoss(t *testing.T) {
 		}
 	}
 }
+
+// RFC 3550 Appendix A.3: a cumulative loss outside 24 bits is clamped, not
+// wrapped (0x1000000 would otherwise go out as 0, -0x800001 as +0x7fffff).
+func TestReceptionReportLossClamped(t *testing.T) {
+	for _, tc := range []struct{ lost, want int32 }{
+		{0x1000000, 0x7fffff}, {0x800000, 0x7fffff}, {-0x800001, -0x800000}, {-0x7fffffff, -0x800000},
+	} {
+		rr := ReceiverReport{Reports: []ReceptionReport{{TotalLost: tc.lost}}}
+		b, err := rr.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back ReceiverReport
+		if err := back.Unmarshal(b); err != nil {
+			t.Fatal(err)
+		}
+		if back.Reports[0].TotalLost != tc.want {
+			t.Errorf("lost %d went out as %d, want %d", tc.lost, back.Reports[0].TotalLost, tc.want)
+		}
+	}
+}
