@@ -80,8 +80,7 @@ func TestAnswerToPublisher(t *testing.T) {
 }
 
 func TestAnswerToSubscriber(t *testing.T) {
-	e, _, sub, _ := setupRoom(t)
-	_ = sub
+	e, _, _, _ := setupRoom(t)
 	o, err := parseOffer([]byte(subscriberOffer()))
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/plainrtc/plainrtc/rtcp"
-	"github.com/plainrtc/plainrtc/rtp"
 )
 
 // subscriberOffer turns the Chromium publish offer into a receive offer
@@ -71,7 +70,7 @@ func setupRoom(t *testing.T) (*engine, *peer, *peer, time.Time) {
 
 func TestEngineForwardsRewritten(t *testing.T) {
 	e, pub, sub, now := setupRoom(t)
-	drainAll(e) // no PLI yet: the video SSRC 2001 is signalled, so one is sent
+	drainAll(e) // the PLI the subscriber's join triggered
 	key := []byte{0x10, 0x00, 0x9d, 0x01, 0x2a}
 	pkt := rtpPacket(t, 96, 500, 9000, 2001, key, map[uint8][]byte{4: []byte("1"), 13: {1}})
 	e.handleRTP(pub, pkt, now)
@@ -210,7 +209,6 @@ func TestEngineReports(t *testing.T) {
 	if !gotRR || !gotSR {
 		t.Fatalf("RR to publisher %v, SR to subscriber %v; out %+v", gotRR, gotSR, out)
 	}
-	_ = rtp.HeaderSize
 }
 
 func TestEngineSourceSwitchOnRepublish(t *testing.T) {

@@ -102,7 +102,7 @@ func TestBadInputWhileMediaFlows(t *testing.T) {
 
 	// Media keeps flowing to the player: packets and decoded frames grow.
 	a0, v0 := before.Stats["inbound-rtp.audio"], before.Stats["inbound-rtp.video"]
-	rep := r.col.WaitKind(t, 10*time.Second, "stats", func(rep browsertest.Report) bool {
+	rep := r.col.WaitKind(t, flowTimeout, "stats", func(rep browsertest.Report) bool {
 		s := decodeStats(t, rep)
 		a, v := s.Stats["inbound-rtp.audio"], s.Stats["inbound-rtp.video"]
 		return s.Role == "play" && s.State == "connected" && a.Packets > a0.Packets+50 && v.Packets > v0.Packets+10 && v.FramesDecoded > v0.FramesDecoded+5

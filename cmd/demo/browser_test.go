@@ -16,6 +16,14 @@ import (
 	"github.com/plainrtc/plainrtc/sfu"
 )
 
+// Upper bounds for what the browsers report. Passing runs take a few
+// seconds; the bounds are generous because a loaded 2-core CI machine
+// running -race starts a browser slowly.
+const (
+	startTimeout = 60 * time.Second // browser start, getUserMedia, ICE, DTLS
+	flowTimeout  = 30 * time.Second // media or messages once connected
+)
+
 // rig is an SFU and the demo page on an HTTP test server, with a collector
 // for what the pages report.
 type rig struct {
@@ -123,12 +131,12 @@ func (r *rig) publishAndPlay(t *testing.T, pub, play browsertest.Kind, room stri
 	browsertest.Require(t, pub)
 	browsertest.Require(t, play)
 	browsertest.Launch(t, pub, fmt.Sprintf("%s/?room=%s&do=publish&report=1", r.url, room))
-	r.col.WaitKind(t, 20*time.Second, "state", func(rep browsertest.Report) bool {
+	r.col.WaitKind(t, startTimeout, "state", func(rep browsertest.Report) bool {
 		s := decodeStats(t, rep)
 		return s.Role == "publish" && s.State == "connected"
 	})
 	browsertest.Launch(t, play, fmt.Sprintf("%s/?room=%s&do=play&report=1", r.url, room))
-	rep := r.col.WaitKind(t, 20*time.Second, "stats", func(rep browsertest.Report) bool {
+	rep := r.col.WaitKind(t, startTimeout, "stats", func(rep browsertest.Report) bool {
 		return playing(decodeStats(t, rep), 5)
 	})
 	s := decodeStats(t, rep)
@@ -142,12 +150,12 @@ func (r *rig) publishAndPlay(t *testing.T, pub, play browsertest.Kind, room stri
 // player has remote-outbound-rtp entries from the SFU's sender reports.
 func (r *rig) checkRTCPTermination(t *testing.T) {
 	t.Helper()
-	pub := decodeStats(t, r.col.WaitKind(t, 10*time.Second, "stats", func(rep browsertest.Report) bool {
+	pub := decodeStats(t, r.col.WaitKind(t, flowTimeout, "stats", func(rep browsertest.Report) bool {
 		s := decodeStats(t, rep)
 		v, rtt := s.Stats["outbound-rtp.video"], s.Stats["remote-inbound-rtp.video"]
 		return s.Role == "publish" && v.PliCount >= 1 && rtt.RoundTripTime > 0
 	}))
-	play := decodeStats(t, r.col.WaitKind(t, 10*time.Second, "stats", func(rep browsertest.Report) bool {
+	play := decodeStats(t, r.col.WaitKind(t, flowTimeout, "stats", func(rep browsertest.Report) bool {
 		s := decodeStats(t, rep)
 		return s.Role == "play" && s.Stats["remote-outbound-rtp.video"].ReportsSent >= 1 && s.Stats["remote-outbound-rtp.audio"].ReportsSent >= 1
 	}))
@@ -169,10 +177,10 @@ func TestDataChannelEchoChromium(t *testing.T) {
 	browsertest.Require(t, browsertest.Chromium)
 	r := newRig(t, "127.0.0.1")
 	browsertest.Launch(t, browsertest.Chromium, r.url+"/?room=dc&do=echo&report=1")
-	r.col.WaitKind(t, 20*time.Second, "channel", nil)
+	r.col.WaitKind(t, startTimeout, "channel", nil)
 	for i := 0; i < 3; i++ {
 		want := fmt.Sprintf("ping %d", i)
-		r.col.WaitKind(t, 10*time.Second, "echo", func(rep browsertest.Report) bool {
+		r.col.WaitKind(t, flowTimeout, "echo", func(rep browsertest.Report) bool {
 			var e struct{ Data string }
 			return rep.Decode(&e) == nil && e.Data == want
 		})
@@ -242,7 +250,7 @@ func TestPublisherSwitchChromium(t *testing.T) {
 	start := time.Now()
 	browsertest.Launch(t, browsertest.Chromium, r.url+"/?room=sw&do=publish&report=1")
 	a0, v0 := before.Stats["inbound-rtp.audio"], before.Stats["inbound-rtp.video"]
-	rep := r.col.WaitKind(t, 20*time.Second, "stats", func(rep browsertest.Report) bool {
+	rep := r.col.WaitKind(t, startTimeout, "stats", func(rep browsertest.Report) bool {
 		s := decodeStats(t, rep)
 		a, v := s.Stats["inbound-rtp.audio"], s.Stats["inbound-rtp.video"]
 		return s.Role == "play" && a.Packets > a0.Packets+50 && v.FramesDecoded > v0.FramesDecoded+10
