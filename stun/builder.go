@@ -16,9 +16,11 @@ import (
 // A Builder never allocates when the buffer passed to Reset has enough
 // capacity. The zero Builder is not usable; call Reset first.
 type Builder struct {
-	buf []byte
-	tid TransactionID
-	err error
+	buf   []byte
+	tid   TransactionID
+	err   error
+	after afterIntegrity // integrity attributes added so far
+	fp    bool           // FINGERPRINT added
 }
 
 // Reset starts a new message of type t with transaction ID tid in dst[:0].
@@ -29,6 +31,8 @@ func (b *Builder) Reset(dst []byte, t MessageType, tid TransactionID) {
 	copy(b.buf[8:20], tid[:])
 	b.tid = tid
 	b.err = nil
+	b.after = afterIntegrity{}
+	b.fp = false
 }
 
 // Bytes returns the message built so far and the first error met while
@@ -40,10 +44,22 @@ func (b *Builder) Len() int { return len(b.buf) }
 
 // begin appends an attribute header for a value of n bytes and returns the
 // offset where the value starts; finish pads and fixes the Length field.
+// It also enforces the order of RFC 8489 §14.5-§14.7: nothing after
+// FINGERPRINT, and after MESSAGE-INTEGRITY(-SHA256) only what a receiver
+// does not ignore there (the attribute would be outside the integrity).
 func (b *Builder) begin(t AttrType, n int) int {
 	if n > 0xffff && b.err == nil {
 		b.err = fmt.Errorf("stun: attribute %s value %d bytes, want at most 65535 (RFC 8489 §14)", t, n)
 	}
+	switch {
+	case b.err != nil:
+	case b.fp:
+		b.err = fmt.Errorf("stun: attribute %s added after FINGERPRINT, which must be the last attribute (RFC 8489 §14.7)", t)
+	case b.after.ignores(t):
+		b.err = fmt.Errorf("stun: attribute %s added after the integrity attributes, where receivers ignore it (RFC 8489 §14.5, §14.6)", t)
+	}
+	b.after.see(t)
+	b.fp = b.fp || t == AttrFingerprint
 	b.buf = append(b.buf, byte(t>>8), byte(t), byte(n>>8), byte(n))
 	return len(b.buf)
 }

@@ -408,3 +408,61 @@ func TestBuilderErrors(t *testing.T) {
 		t.Errorf("MarshalTo small buffer: %v", err)
 	}
 }
+
+// The Builder refuses attributes a receiver would not process: anything
+// after FINGERPRINT (RFC 8489 §14.7), after MESSAGE-INTEGRITY anything but
+// MESSAGE-INTEGRITY-SHA256 and FINGERPRINT (§14.5), after
+// MESSAGE-INTEGRITY-SHA256 anything but FINGERPRINT (§14.6).
+func TestBuilderAttributeOrder(t *testing.T) {
+	key := NewShortTermIntegrity("pw")
+	for _, c := range []struct {
+		name  string
+		build func(b *Builder)
+		want  string // substring of the error, "" for none
+	}{
+		{"MI, MI-SHA256, FINGERPRINT", func(b *Builder) {
+			b.AddUsername("a:b")
+			b.AddMessageIntegrity(key)
+			b.AddMessageIntegritySHA256(key, 0)
+			b.AddFingerprint()
+		}, ""},
+		{"after FINGERPRINT", func(b *Builder) {
+			b.AddFingerprint()
+			b.AddSoftware("x")
+		}, "§14.7"},
+		{"FINGERPRINT twice", func(b *Builder) {
+			b.AddFingerprint()
+			b.AddFingerprint()
+		}, "§14.7"},
+		{"MI after FINGERPRINT", func(b *Builder) {
+			b.AddFingerprint()
+			b.AddMessageIntegrity(key)
+		}, "§14.7"},
+		{"USERNAME after MI", func(b *Builder) {
+			b.AddMessageIntegrity(key)
+			b.AddUsername("a:b")
+		}, "§14.5"},
+		{"MI after MI-SHA256", func(b *Builder) {
+			b.AddMessageIntegritySHA256(key, 0)
+			b.AddMessageIntegrity(key)
+		}, "§14.6"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var b Builder
+			b.Reset(nil, BindingRequest, TransactionID{1})
+			c.build(&b)
+			_, err := b.Bytes()
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("unexpected error %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Fatalf("error %v, want one citing %s", err, c.want)
+			}
+			b.Reset(nil, BindingRequest, TransactionID{2})
+			b.AddUsername("a:b")
+			if _, err := b.Bytes(); err != nil {
+				t.Errorf("Reset kept the order state: %v", err)
+			}
+		})
+	}
+}
