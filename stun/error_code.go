@@ -87,7 +87,7 @@ func (b *Builder) AddErrorCode(code int, reason string) {
 	if reason == "" {
 		reason = ReasonPhrase(code)
 	}
-	b.checkText(AttrErrorCode, len(reason), maxTextBytes, "RFC 8489 §14.8")
+	b.checkPhrase(AttrErrorCode, reason, "RFC 8489 §14.8")
 	s := b.begin(AttrErrorCode, 4+len(reason))
 	b.buf = binary.BigEndian.AppendUint32(b.buf, uint32(code/100)<<8|uint32(code%100))
 	b.buf = append(b.buf, reason...)

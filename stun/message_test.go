@@ -466,3 +466,42 @@ func TestBuilderAttributeOrder(t *testing.T) {
 		})
 	}
 }
+
+// REALM, NONCE, SOFTWARE and the ERROR-CODE reason are "fewer than 128
+// characters (which can be as long as 509 bytes when encoding them and as
+// long as 763 bytes when decoding them)", RFC 8489 §14.8-§14.10, §14.14:
+// the Builder keeps to the encoding bound, the getters to the decoding one.
+func TestTextAttributeEncodeLimits(t *testing.T) {
+	threeByte := strings.Repeat("€", 127) // 127 characters, 381 bytes
+	for _, c := range []struct {
+		name string
+		add  func(b *Builder)
+		ok   bool
+	}{
+		{"127 three-byte characters", func(b *Builder) { b.AddSoftware(threeByte) }, true},
+		{"128 characters", func(b *Builder) { b.AddRealm(strings.Repeat("x", 128)) }, false},
+		{"510 bytes", func(b *Builder) { b.AddNonce(strings.Repeat("€", 100) + strings.Repeat("x", 210)) }, false},
+		{"invalid UTF-8", func(b *Builder) { b.AddSoftware("\xff") }, false},
+		{"reason of 128 characters", func(b *Builder) { b.AddErrorCode(400, strings.Repeat("x", 128)) }, false},
+		{"reason of 127 characters", func(b *Builder) { b.AddErrorCode(400, strings.Repeat("x", 127)) }, true},
+	} {
+		var b Builder
+		b.Reset(nil, BindingRequest, TransactionID{1})
+		c.add(&b)
+		if _, err := b.Bytes(); (err == nil) != c.ok {
+			t.Errorf("%s: error %v, want ok=%v", c.name, err, c.ok)
+		}
+	}
+	// A 763-byte value (as the RFC allows a decoder to see) still parses.
+	var b Builder
+	b.Reset(nil, BindingRequest, TransactionID{1})
+	b.Add(AttrSoftware, bytes.Repeat([]byte("x"), maxTextBytes))
+	raw, _ := b.Bytes()
+	var m Message
+	if err := m.Unmarshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Software(); err != nil {
+		t.Errorf("763-byte SOFTWARE rejected: %v", err)
+	}
+}

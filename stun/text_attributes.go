@@ -1,6 +1,7 @@
 package stun
 
 import (
+	"fmt"
 	"strconv"
 	"unicode/utf8"
 )
@@ -9,7 +10,9 @@ import (
 // characters and in bytes; the byte bound is what a codec can check.
 const (
 	maxUsernameBytes        = 512 // RFC 8489 §14.3: "less than 513 bytes"
-	maxTextBytes            = 763 // RFC 8489 §14.9, §14.10, §14.14, §14.8: "<128 characters", at most 763 bytes
+	maxTextBytes            = 763 // RFC 8489 §14.9, §14.10, §14.14, §14.8: "<128 characters", at most 763 bytes when decoding
+	maxTextEncodeBytes      = 509 // the same attributes: at most 509 bytes when encoding
+	maxTextChars            = 127 // the same attributes: "fewer than 128 characters"
 	maxAlternateDomainBytes = 255 // RFC 8489 §14.16: "MUST NOT exceed 255 bytes"
 	userhashSize            = 32  // RFC 8489 §14.4: SHA-256 output
 )
@@ -90,19 +93,19 @@ func (b *Builder) AddUserhash(h [32]byte) { b.Add(AttrUserhash, h[:]) }
 
 // AddRealm appends REALM, RFC 8489 §14.9.
 func (b *Builder) AddRealm(s string) {
-	b.checkText(AttrRealm, len(s), maxTextBytes, "RFC 8489 §14.9")
+	b.checkPhrase(AttrRealm, s, "RFC 8489 §14.9")
 	b.AddString(AttrRealm, s)
 }
 
 // AddNonce appends NONCE, RFC 8489 §14.10.
 func (b *Builder) AddNonce(s string) {
-	b.checkText(AttrNonce, len(s), maxTextBytes, "RFC 8489 §14.10")
+	b.checkPhrase(AttrNonce, s, "RFC 8489 §14.10")
 	b.AddString(AttrNonce, s)
 }
 
 // AddSoftware appends SOFTWARE, RFC 8489 §14.14.
 func (b *Builder) AddSoftware(s string) {
-	b.checkText(AttrSoftware, len(s), maxTextBytes, "RFC 8489 §14.14")
+	b.checkPhrase(AttrSoftware, s, "RFC 8489 §14.14")
 	b.AddString(AttrSoftware, s)
 }
 
@@ -115,5 +118,20 @@ func (b *Builder) AddAlternateDomain(s string) {
 func (b *Builder) checkText(t AttrType, n, max int, ref string) {
 	if n > max && b.err == nil {
 		b.err = attrLengthError(t, n, "at most "+strconv.Itoa(max), ref)
+	}
+}
+
+// checkPhrase applies the rule RFC 8489 gives REALM, NONCE, SOFTWARE and
+// the ERROR-CODE reason (§14.8-§14.10, §14.14) to a value being sent:
+// UTF-8, fewer than 128 characters, at most 509 bytes.
+func (b *Builder) checkPhrase(t AttrType, s, ref string) {
+	b.checkText(t, len(s), maxTextEncodeBytes, ref)
+	if b.err != nil {
+		return
+	}
+	if !utf8.ValidString(s) {
+		b.err = &textError{t: t, ref: ref}
+	} else if n := utf8.RuneCountInString(s); n > maxTextChars {
+		b.err = fmt.Errorf("stun: attribute %s has %d characters, want fewer than 128 (%s)", t, n, ref)
 	}
 }
