@@ -136,8 +136,12 @@ func (it *Iterator) Offset() int { return it.offset }
 
 // ValidateCompound applies the RTCP header validity checks of RFC 3550
 // Appendix A.2 (the compound rules of §6.1) to a whole compound packet:
-// every packet has version 2, the first one is an SR or RR, only the last
-// one may carry padding, and the length fields add up to len(b).
+// every packet has version 2, the first one is an SR or RR with the padding
+// bit clear, only the last one may carry padding, and the length fields add
+// up to len(b). A.2: "The padding bit (P) should be zero for the first
+// packet of a compound RTCP packet because padding should only be applied,
+// if it is needed, to the last packet"; its RTCP_VALID_MASK test rejects a
+// padded first packet even when it is the only one.
 //
 // The SDES CNAME that §6.1 also requires in every compound is not checked
 // (Appendix A.2 does not either).
@@ -163,6 +167,9 @@ func validate(b []byte, reduced bool) error {
 		if p.Padding && it.Offset() != len(b) {
 			return fmt.Errorf("rtcp: packet %d (%v) has padding but is not the last of the compound (RFC 3550 §6.4.1, A.2)", i, p.Type)
 		}
+		if i == 0 && !reduced && p.Padding {
+			return fmt.Errorf("rtcp: first packet (%v) of a compound has the padding bit set (RFC 3550 A.2)", p.Type)
+		}
 		if p.Padding {
 			if _, _, err := splitPadding(p.Raw, true, p.Type.String()); err != nil {
 				return err
@@ -180,16 +187,23 @@ type Marshaler interface {
 }
 
 // AppendCompound marshals pkts one after another onto dst and returns the
-// extended slice. It does not enforce the compound rules; callers building a
-// full compound put an SR or RR first (RFC 3550 §6.1).
+// extended slice. Callers building a full compound put an SR or RR first
+// (RFC 3550 §6.1); that is not checked here. What is checked is the rule
+// of RFC 3550 §6.4.1 that "padding MUST only be added to the last
+// individual packet": a packet with the P bit set (a TWCCBuilder packet,
+// for one) must be the last of pkts. On error dst is returned unextended.
 func AppendCompound(dst []byte, pkts ...Marshaler) ([]byte, error) {
-	for _, p := range pkts {
+	orig := len(dst)
+	for i, p := range pkts {
 		n := p.MarshalSize()
 		start := len(dst)
 		dst = grow(dst, n)
 		w, err := p.MarshalTo(dst[start:])
 		if err != nil {
-			return dst[:start], err
+			return dst[:orig], err
+		}
+		if w > 0 && dst[start]&0x20 != 0 && i != len(pkts)-1 {
+			return dst[:orig], fmt.Errorf("rtcp: packet %d of %d (PT %d) has padding but is not the last of the compound (RFC 3550 §6.4.1)", i, len(pkts), dst[start+1])
 		}
 		dst = dst[:start+w]
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A browser-like full compound: SR (no blocks) + SDES CNAME.
@@ -92,7 +93,8 @@ func TestValidateCompound(t *testing.T) {
 		{"RR then padded TWCC", `80 c9 00 01 | 00000001 | af cd 00 05 | 00000001 | 00000002 | 0064 0000 | 000102 05 | 00000004`, "", ""},
 		{"padded TWCC first", `af cd 00 05 | 00000001 | 00000002 | 0064 0000 | 000102 05 | 00000004 | 80 c9 00 01 | 00000001`, "want SR or RR", "not the last"},
 		{"padding on RR first", `a0 c9 00 02 | 00000001 | 00000004 | 80 c9 00 01 | 00000001`, "not the last", "not the last"},
-		{"bad padding count", `a0 c9 00 02 | 00000001 | 00000009`, "padding count 9", "padding count 9"},
+		{"bad padding count", `a0 c9 00 02 | 00000001 | 00000009`, "first packet", "padding count 9"},
+		{"padded RR alone", `a0 c9 00 02 | 00000001 | 00000004`, "first packet", ""},
 		{"lengths short of total", `80 c9 00 01 | 00000001 | 00`, "needs 4 bytes", "needs 4 bytes"},
 		{"empty", ``, "empty", "empty"},
 	} {
@@ -109,5 +111,39 @@ func TestValidateCompound(t *testing.T) {
 			check("compound", ValidateCompound(b), tc.strict)
 			check("reduced-size", ValidateReducedSize(b), tc.reduce)
 		})
+	}
+}
+
+// RFC 3550 §6.4.1: padding only on the last packet of a compound. A padded
+// packet (TWCCBuilder output) may end a compound but not precede another.
+func TestAppendCompoundPaddingOnlyLast(t *testing.T) {
+	var bld TWCCBuilder
+	bld.Reset(1, 2, 100, 0)
+	if err := bld.Add(100, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	var tw TransportCC
+	if err := bld.Build(&tw); err != nil {
+		t.Fatal(err)
+	}
+	if len(tw.Padding) == 0 {
+		t.Fatal("test needs a padded TWCC packet")
+	}
+	rr := ReceiverReport{SSRC: 1}
+	pli := PLI{SenderSSRC: 1, MediaSSRC: 2}
+	prefix := []byte{0xee}
+	b, err := AppendCompound(prefix, &rr, &tw)
+	if err != nil {
+		t.Fatalf("RR+TWCC: %v", err)
+	}
+	if err := ValidateCompound(b[1:]); err != nil {
+		t.Fatalf("RR+TWCC does not validate: %v", err)
+	}
+	b, err = AppendCompound(prefix, &rr, &tw, &pli)
+	if err == nil || !strings.Contains(err.Error(), "not the last") {
+		t.Fatalf("RR+TWCC+PLI: err = %v, want padding rejected", err)
+	}
+	if !bytes.Equal(b, prefix) {
+		t.Fatalf("failed append returned %x, want dst unchanged %x", b, prefix)
 	}
 }
