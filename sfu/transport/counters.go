@@ -88,13 +88,20 @@ func (c *Counters) Snapshot() map[string]uint64 {
 	return m
 }
 
-// drop counts a drop and logs it. To keep a flood of garbage from flooding
+// drop counts a drop of reason r. To keep a flood of garbage from flooding
 // the log too, only the 1st, 2nd, 4th, 8th, ... drop of each reason is
-// logged; the line carries the running count.
-func (c *Counters) drop(log *slog.Logger, r DropReason, msg string, args ...any) {
+// logged: drop returns the running count when this one is to be logged,
+// else 0. Callers build the log line only then, so the drop path itself
+// allocates nothing.
+func (c *Counters) drop(r DropReason) (logCount uint64) {
 	n := c.drops[r].Add(1)
 	if bits.OnesCount64(n) != 1 {
-		return
+		return 0
 	}
+	return n
+}
+
+// logDrop writes the line for the n-th drop of reason r.
+func logDrop(log *slog.Logger, r DropReason, n uint64, msg string, args ...any) {
 	log.Warn(msg, append([]any{"reason", r.String(), "count", n}, args...)...)
 }

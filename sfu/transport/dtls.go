@@ -134,16 +134,22 @@ func (p *Peer) Handshake(ctx context.Context, params DTLSParams) (*Session, erro
 			if verifyErr == nil {
 				verifyErr = err
 			}
-			m.Counters.drop(log, DropFingerprint, "DTLS handshake refused", "err", verifyErr)
+			if n := m.Counters.drop(DropFingerprint); n != 0 {
+				logDrop(log, DropFingerprint, n, "DTLS handshake refused", "err", verifyErr)
+			}
 			return nil, fmt.Errorf("transport: DTLS handshake with %s: %w", p.ufrag, verifyErr)
 		}
-		m.Counters.drop(log, DropHandshake, "DTLS handshake failed", "err", err)
+		if n := m.Counters.drop(DropHandshake); n != 0 {
+			logDrop(log, DropHandshake, n, "DTLS handshake failed", "err", err)
+		}
 		return nil, fmt.Errorf("transport: DTLS handshake with %s: %w", p.ufrag, err)
 	}
 	keys, err := exportSRTPKeys(conn, params.Role)
 	if err != nil {
 		_ = conn.Close()
-		m.Counters.drop(log, DropHandshake, "DTLS-SRTP key export failed", "err", err)
+		if n := m.Counters.drop(DropHandshake); n != 0 {
+			logDrop(log, DropHandshake, n, "DTLS-SRTP key export failed", "err", err)
+		}
 		return nil, err
 	}
 	suite := ""

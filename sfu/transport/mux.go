@@ -199,7 +199,9 @@ func (m *Mux) putDatagram(d *datagram) { m.pool.Put(d) }
 // ReportSRTPDrop lets the SRTP layer count a packet it rejected: reason is
 // DropSRTPAuth or DropReplay (RFC 3711 §3.3.2, §3.4).
 func (m *Mux) ReportSRTPDrop(reason DropReason, from netip.AddrPort, err error) {
-	m.Counters.drop(m.log, reason, "SRTP packet dropped", "from", from.String(), "err", err)
+	if n := m.Counters.drop(reason); n != 0 {
+		logDrop(m.log, reason, n, "SRTP packet dropped", "from", from.String(), "err", err)
+	}
 }
 
 // Close stops the read loop, closes every peer and the socket. It waits for

@@ -3,6 +3,8 @@ package transport
 import (
 	"bytes"
 	"errors"
+	"io"
+	"log/slog"
 	"net"
 	"net/netip"
 	"runtime"
@@ -287,5 +289,42 @@ func TestPeerRegistry(t *testing.T) {
 	_ = e.mux.Close()
 	if _, err := e.mux.AddPeer("vvvv", e.ice); !errors.Is(err, ErrClosed) {
 		t.Errorf("AddPeer after Close: %v", err)
+	}
+}
+
+// A flood of datagrams the mux drops must not allocate per datagram: the
+// count is atomic and the log line (with its boxed arguments) is built
+// only for the 1st, 2nd, 4th... drop of a reason.
+func TestDropPathAllocatesNothing(t *testing.T) {
+	m, err := Listen(Config{Addr: netip.MustParseAddrPort("127.0.0.1:0"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if _, err := m.AddPeer("bbbb", discardHandler{}); err != nil {
+		t.Fatal(err)
+	}
+	from := netip.MustParseAddrPort("127.0.0.1:9")
+	for _, c := range []struct {
+		reason DropReason
+		pkt    []byte
+	}{
+		{DropTruncated, []byte{0x80, 0x60, 0, 1}},
+		{DropUnknownClass, []byte{0xff, 1, 2, 3}},
+		{DropOversized, make([]byte, DefaultMaxDatagramSize+1)},
+		{DropUnknownAddress, append([]byte{0x80, 0x60, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1}, make([]byte, 100)...)},
+		{DropUnknownUfrag, bindingRequest(t, "nobody", "evil", "whatever-password-00")},
+	} {
+		for range 100 { // past the logged occurrences 1, 2, 4, ... 64
+			m.route(c.pkt, from)
+		}
+		before := m.Counters.Drops(c.reason)
+		allocs := testing.AllocsPerRun(50, func() { m.route(c.pkt, from) })
+		if got := m.Counters.Drops(c.reason) - before; got != 51 {
+			t.Errorf("%s: counted %d drops, want 51", c.reason, got)
+		}
+		if allocs != 0 {
+			t.Errorf("%s: %.0f allocations per dropped datagram, want 0", c.reason, allocs)
+		}
 	}
 }

@@ -32,7 +32,9 @@ func (m *Mux) readLoop() {
 // route demultiplexes one datagram by its first byte (RFC 7983 §7).
 func (m *Mux) route(b []byte, from netip.AddrPort) {
 	if len(b) > m.maxSize {
-		m.Counters.drop(m.log, DropOversized, "datagram dropped: oversized", "from", from.String(), "max_len", m.maxSize)
+		if n := m.Counters.drop(DropOversized); n != 0 {
+			logDrop(m.log, DropOversized, n, "datagram dropped: oversized", "from", from.String(), "max_len", m.maxSize)
+		}
 		return
 	}
 	class := demux.Classify(b)
@@ -56,7 +58,9 @@ func (m *Mux) route(b []byte, from netip.AddrPort) {
 		d.n = copy(d.b, b)
 		if !p.conn.push(d) {
 			m.putDatagram(d)
-			m.Counters.drop(m.log, DropQueueFull, "DTLS datagram dropped: peer queue full or closed", "from", from.String(), "ufrag", p.ufrag)
+			if n := m.Counters.drop(DropQueueFull); n != 0 {
+				logDrop(m.log, DropQueueFull, n, "DTLS datagram dropped: peer queue full or closed", "from", from.String(), "ufrag", p.ufrag)
+			}
 			return
 		}
 		m.Counters.DTLS.Add(1)
@@ -83,19 +87,24 @@ func (m *Mux) route(b []byte, from netip.AddrPort) {
 		if len(b) > 0 {
 			first = int(b[0])
 		}
-		m.Counters.drop(m.log, DropUnknownClass, "datagram dropped: first byte matches no protocol we serve (RFC 7983 §7)",
-			"from", from.String(), "class", class.String(), "first_byte", first, "len", len(b))
+		if n := m.Counters.drop(DropUnknownClass); n != 0 {
+			logDrop(m.log, DropUnknownClass, n, "datagram dropped: first byte matches no protocol we serve (RFC 7983 §7)", "from", from.String(), "class", class.String(), "first_byte", first, "len", len(b))
+		}
 	}
 }
 
 func (m *Mux) truncated(class demux.Class, b []byte, from netip.AddrPort) {
-	m.Counters.drop(m.log, DropTruncated, "datagram dropped: shorter than its header", "from", from.String(), "class", class.String(), "len", len(b))
+	if n := m.Counters.drop(DropTruncated); n != 0 {
+		logDrop(m.log, DropTruncated, n, "datagram dropped: shorter than its header", "from", from.String(), "class", class.String(), "len", len(b))
+	}
 }
 
 func (m *Mux) knownPeer(class demux.Class, from netip.AddrPort) *Peer {
 	p := m.peerByAddr(from)
 	if p == nil {
-		m.Counters.drop(m.log, DropUnknownAddress, "datagram dropped: source address not authenticated by ICE", "from", from.String(), "class", class.String())
+		if n := m.Counters.drop(DropUnknownAddress); n != 0 {
+			logDrop(m.log, DropUnknownAddress, n, "datagram dropped: source address not authenticated by ICE", "from", from.String(), "class", class.String())
+		}
 	}
 	return p
 }
@@ -108,11 +117,15 @@ func (m *Mux) routeSTUN(b []byte, from netip.AddrPort) {
 	if u, ok := m.ufragOf(b); ok {
 		p = m.peerByUfrag(u)
 		if p == nil {
-			m.Counters.drop(m.log, DropUnknownUfrag, "STUN dropped: USERNAME names no peer", "from", from.String(), "ufrag", string(u))
+			if n := m.Counters.drop(DropUnknownUfrag); n != 0 {
+				logDrop(m.log, DropUnknownUfrag, n, "STUN dropped: USERNAME names no peer", "from", from.String(), "ufrag", string(u))
+			}
 			return
 		}
 	} else if p = m.peerByAddr(from); p == nil {
-		m.Counters.drop(m.log, DropUnknownUfrag, "STUN dropped: no USERNAME and unknown source address", "from", from.String())
+		if n := m.Counters.drop(DropUnknownUfrag); n != 0 {
+			logDrop(m.log, DropUnknownUfrag, n, "STUN dropped: no USERNAME and unknown source address", "from", from.String())
+		}
 		return
 	}
 	m.Counters.STUN.Add(1)
@@ -122,6 +135,8 @@ func (m *Mux) routeSTUN(b []byte, from netip.AddrPort) {
 	case STUNNominated:
 		p.Select(from)
 	default:
-		m.Counters.drop(m.log, DropSTUNAuth, "STUN not authenticated by the peer's ICE agent", "from", from.String(), "ufrag", p.ufrag)
+		if n := m.Counters.drop(DropSTUNAuth); n != 0 {
+			logDrop(m.log, DropSTUNAuth, n, "STUN not authenticated by the peer's ICE agent", "from", from.String(), "ufrag", p.ufrag)
+		}
 	}
 }
