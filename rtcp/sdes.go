@@ -68,6 +68,29 @@ func NewCNAME(ssrc uint32, cname []byte) SourceDescription {
 	return SourceDescription{Chunks: []SDESChunk{{Source: ssrc, Items: []SDESItem{{Type: SDESCNAME, Text: cname}}}}}
 }
 
+// Reset empties p (no chunks, tail or padding) and keeps the memory of its
+// chunks and their items for AddCNAME.
+func (p *SourceDescription) Reset() {
+	p.Chunks, p.Tail, p.Padding = p.Chunks[:0], nil, nil
+}
+
+// AddCNAME appends a chunk for source ssrc holding one CNAME item
+// (RFC 3550 §6.5.1), reusing the memory of earlier chunks. A sender with
+// several streams calls Reset, then AddCNAME once per SSRC, and puts the one
+// SDES packet after its reports (RFC 3550 §6.1); once warm this does not
+// allocate. cname is referenced, not copied; at most 255 octets marshal.
+func (p *SourceDescription) AddCNAME(ssrc uint32, cname []byte) {
+	n := len(p.Chunks)
+	if n < cap(p.Chunks) {
+		p.Chunks = p.Chunks[:n+1]
+	} else {
+		p.Chunks = append(p.Chunks, SDESChunk{})
+	}
+	c := &p.Chunks[n]
+	c.Source = ssrc
+	c.Items = append(c.Items[:0], SDESItem{Type: SDESCNAME, Text: cname})
+}
+
 // CNAME returns the CNAME of source ssrc, if present.
 func (p *SourceDescription) CNAME(ssrc uint32) ([]byte, bool) {
 	for i := range p.Chunks {

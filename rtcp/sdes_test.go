@@ -1,6 +1,7 @@
 package rtcp
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -100,5 +101,46 @@ func TestApplicationDefined(t *testing.T) {
 	roundTrip(t, &p, b)
 	if p.Subtype != 5 || string(p.Name[:]) != "QNAM" || len(p.Data) != 4 {
 		t.Fatalf("%+v", p)
+	}
+}
+
+// Reset + AddCNAME encode what NewCNAME does, one chunk per SSRC, and
+// reuse their memory: the per-report SDES of an SFU costs no allocation.
+func TestSDESAddCNAMEReusesMemory(t *testing.T) {
+	cname := []byte("QKYcJ30s6mPiYUV8")
+	var sd SourceDescription
+	sd.AddCNAME(7, cname)
+	one := NewCNAME(7, cname)
+	want, err := one.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sd.Marshal()
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("AddCNAME gives %x (%v), NewCNAME %x", got, err, want)
+	}
+	sd.AddCNAME(8, []byte("x"))
+	var back SourceDescription
+	b, err := sd.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, &back, b)
+	if c, ok := back.CNAME(8); !ok || string(c) != "x" || len(back.Chunks) != 2 {
+		t.Fatalf("second chunk: %+v", back.Chunks)
+	}
+	buf := make([]byte, 64)
+	if n := testing.AllocsPerRun(100, func() {
+		sd.Reset()
+		sd.AddCNAME(9, cname)
+		sd.AddCNAME(10, cname)
+		if _, err := sd.MarshalTo(buf); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Fatalf("%v allocations per SDES build", n)
+	}
+	if len(sd.Chunks) != 2 || sd.Chunks[1].Source != 10 || len(sd.Chunks[1].Items) != 1 {
+		t.Fatalf("after Reset: %+v", sd.Chunks)
 	}
 }
