@@ -63,3 +63,25 @@ func (p *ReceiverReport) MarshalTo(b []byte) (int, error) {
 
 // Marshal returns the packet in a new buffer.
 func (p *ReceiverReport) Marshal() ([]byte, error) { return marshal(p) }
+
+// AppendReceiverReports appends RR packets from ssrc carrying reports onto
+// dst: one RR when there are at most 31 blocks (an empty one when there are
+// none), otherwise as many as needed, because RFC 3550 §6.1 says: "If the
+// number of sources for which reception statistics are being reported
+// exceeds 31, the number that will fit into one SR or RR packet, then
+// additional RR packets SHOULD follow the initial report packet." It does
+// not allocate when dst has room. On error dst is returned unextended.
+func AppendReceiverReports(dst []byte, ssrc uint32, reports []ReceptionReport) ([]byte, error) {
+	orig := len(dst)
+	for first := true; first || len(reports) > 0; first = false {
+		n := min(len(reports), maxCount)
+		rr := ReceiverReport{SSRC: ssrc, Reports: reports[:n]}
+		start := len(dst)
+		dst = grow(dst, rr.MarshalSize())
+		if _, err := rr.MarshalTo(dst[start:]); err != nil {
+			return dst[:orig], err
+		}
+		reports = reports[n:]
+	}
+	return dst, nil
+}

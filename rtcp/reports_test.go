@@ -144,3 +144,46 @@ func TestReceptionReportLossClamped(t *testing.T) {
 		}
 	}
 }
+
+// RFC 3550 §6.1: more than 31 report blocks go into additional RRs.
+func TestAppendReceiverReports(t *testing.T) {
+	for _, n := range []int{0, 1, 31, 32, 62, 63} {
+		reports := make([]ReceptionReport, n)
+		for i := range reports {
+			reports[i] = ReceptionReport{SSRC: uint32(100 + i), ExtendedHighestSeq: uint32(i)}
+		}
+		buf := make([]byte, 0, 4096)
+		b, err := AppendReceiverReports(buf, 9, reports)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ValidateCompound(b); err != nil {
+			t.Fatalf("%d blocks: %v", n, err)
+		}
+		var got []uint32
+		packets := 0
+		it := NewIterator(b)
+		var p Packet
+		var rr ReceiverReport
+		for it.Next(&p) {
+			packets++
+			if err := rr.Unmarshal(p.Raw); err != nil || rr.SSRC != 9 {
+				t.Fatalf("%d blocks, packet %d: %v %+v", n, packets, err, rr)
+			}
+			for _, r := range rr.Reports {
+				got = append(got, r.SSRC)
+			}
+		}
+		if want := max(1, (n+30)/31); packets != want || len(got) != n {
+			t.Fatalf("%d blocks: %d RRs with %d blocks, want %d RRs", n, packets, len(got), want)
+		}
+		for i, s := range got {
+			if s != uint32(100+i) {
+				t.Fatalf("%d blocks: block %d is SSRC %d", n, i, s)
+			}
+		}
+		if a := testing.AllocsPerRun(20, func() { _, _ = AppendReceiverReports(buf, 9, reports) }); a != 0 {
+			t.Fatalf("%d blocks: %v allocations", n, a)
+		}
+	}
+}
