@@ -3,6 +3,8 @@ package srtp_test
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/plainrtc/plainrtc/conformance"
@@ -49,6 +51,7 @@ func TestCorpus(t *testing.T) {
 			}
 			return fromServer
 		}
+		streams := map[string]int{}
 		var nRTP, okRTP, nRTCP, okRTCP, reRTP, reRTCP, replays int
 		for _, d := range s.Datagrams {
 			b := d.Payload
@@ -94,6 +97,7 @@ func TestCorpus(t *testing.T) {
 					continue
 				}
 				okRTP++
+				streams[fmt.Sprintf("%d/pt%d", binary.BigEndian.Uint32(clear[8:12]), clear[1]&0x7f)]++
 				again, err = tx.EncryptRTP(nil, clear)
 			}
 			if err != nil {
@@ -114,6 +118,9 @@ func TestCorpus(t *testing.T) {
 		if nRTP != tc.SRTP || okRTP != tc.SRTPOK || nRTCP != tc.SRTCP || okRTCP != tc.SRTCPOK {
 			t.Errorf("SRTP %d/%d ok, SRTCP %d/%d ok; truth.json: SRTP %d/%d, SRTCP %d/%d",
 				okRTP, nRTP, okRTCP, nRTCP, tc.SRTPOK, tc.SRTP, tc.SRTCPOK, tc.SRTCP)
+		}
+		if !maps.Equal(streams, s.Truth.RTPStreams) {
+			t.Errorf("authenticated packets per SSRC/PT %v, truth.json %v", streams, s.Truth.RTPStreams)
 		}
 		if reRTP != okRTP || reRTCP != okRTCP {
 			t.Errorf("re-encryption reproduced %d/%d SRTP and %d/%d SRTCP packets", reRTP, okRTP, reRTCP, okRTCP)
