@@ -43,18 +43,6 @@ func (c codec) key() string {
 	return k
 }
 
-// aptOf returns the apt= payload type of an RTX codec (RFC 4588 §8.6).
-func (c codec) aptOf() (uint8, bool) {
-	if !strings.EqualFold(c.Name, "rtx") {
-		return 0, false
-	}
-	v, err := strconv.Atoi(fmtpParams(c.Fmtp)["apt"])
-	if err != nil || v < 0 || v > 127 {
-		return 0, false
-	}
-	return uint8(v), true
-}
-
 func fmtpParams(f string) map[string]string {
 	m := map[string]string{}
 	for _, kv := range strings.Split(f, ";") {

@@ -322,6 +322,8 @@ func (s *Server) Stats() map[string]uint64 {
 		}
 		for _, d := range x.p.downs {
 			m["nack.resent"] += d.resent
+			m["rtp.not_forwarded"] += d.rw.dropped // codec not negotiated, stale source, waiting for a keyframe
+			m["rtp.source_switches"] += uint64(d.rw.switches)
 		}
 		a := x.agent.Stats()
 		m["ice.requests"] += a.Requests
