@@ -262,4 +262,8 @@ func TestPublisherSwitchChromium(t *testing.T) {
 	if a.PacketsLost > 50 || v.PacketsLost > 50 {
 		t.Fatalf("packetsLost audio %v video %v after the switch: sequence numbers jumped", a.PacketsLost, v.PacketsLost)
 	}
+	// Both of the player's streams went through the rewriter's switch.
+	if n := r.srv.Stats()["rtp.source_switches"]; n < 2 {
+		t.Fatalf("rtp.source_switches = %d, want 2 (audio and video)", n)
+	}
 }
