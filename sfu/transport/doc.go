@@ -8,7 +8,10 @@
 // datagram is classified by its first byte (RFC 7983 §7, package
 // internal/demux): STUN (0..3), DTLS (20..63), RTP and RTCP (128..191, RTCP
 // when the packet type is 192..223, RFC 5761 §4). Everything else is
-// dropped.
+// dropped. A datagram's drop reason depends on its bytes only: one shorter
+// than the header of the protocol its first byte names is truncated (a
+// single byte in 128..191 too, although it cannot tell RTP from RTCP);
+// one whose first byte names no protocol served here is unknown-class.
 //
 //   - STUN is routed to a [Peer] by the local ufrag in its USERNAME
 //     (RFC 8445 §7.2.2: "receiver:sender"), or, without USERNAME, by source

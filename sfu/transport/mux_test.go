@@ -157,7 +157,7 @@ func TestBadInputCountedAndHarmless(t *testing.T) {
 	before := b.mux.Counters.Received.Load()
 	send([]byte{0x00, 0x01, 0x00})                                    // truncated STUN
 	send([]byte{22, 0xfe, 0xfd})                                      // truncated DTLS
-	send([]byte{0x80})                                                // one byte: unknown class
+	send([]byte{0x80})                                                // one byte of RTP/RTCP: truncated
 	send([]byte{0x0a, 1, 2, 3, 4, 5, 6, 7})                           // first byte 10: unknown class
 	send(append([]byte{0x80, 0xc8}, 1, 2, 3))                         // truncated RTCP
 	send(make([]byte, 1600))                                          // oversized
@@ -166,8 +166,8 @@ func TestBadInputCountedAndHarmless(t *testing.T) {
 	send(bindingRequest(t, "bbbb", "evil", "not-the-password-0000"))  // STUN with wrong credentials
 	send(bindingRequest(t, "nobody", "evil", "whatever-password-00")) // STUN for no peer
 	want := map[DropReason]uint64{
-		DropTruncated:      3,
-		DropUnknownClass:   2,
+		DropTruncated:      4,
+		DropUnknownClass:   1,
 		DropOversized:      1,
 		DropUnknownAddress: 2,
 		DropSTUNAuth:       1,
@@ -325,6 +325,52 @@ func TestDropPathAllocatesNothing(t *testing.T) {
 		}
 		if allocs != 0 {
 			t.Errorf("%s: %.0f allocations per dropped datagram, want 0", c.reason, allocs)
+		}
+	}
+}
+
+// Every datagram has exactly one drop reason, fixed by its bytes alone
+// (RFC 7983 §7 ranges): one shorter than the header of the protocol its
+// first byte names is truncated, whatever that protocol; a first byte in
+// no served range is unknown-class. In particular a single byte in
+// 128..191 (RTP or RTCP, undecidable without the second byte) is
+// truncated, not unknown-class.
+func TestDropReasonOfShortDatagrams(t *testing.T) {
+	m, err := Listen(Config{Addr: netip.MustParseAddrPort("127.0.0.1:0"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	from := netip.MustParseAddrPort("127.0.0.1:9")
+	want := func(first byte) DropReason {
+		switch {
+		case first <= 3, first >= 20 && first <= 63, first >= 128 && first <= 191:
+			return DropTruncated // STUN, DTLS, RTP/RTCP
+		}
+		return DropUnknownClass
+	}
+	for first := 0; first < 256; first++ {
+		for n := 1; n < minDTLS && n < minSTUN && n < minRTCP; n++ {
+			pkt := make([]byte, n)
+			pkt[0] = byte(first)
+			if n > 1 {
+				pkt[1] = 0x60 // an RTP payload type
+			}
+			r := want(byte(first))
+			before := [numDropReasons]uint64{}
+			for i := range before {
+				before[i] = m.Counters.Drops(DropReason(i))
+			}
+			m.route(pkt, from)
+			for i := range before {
+				got, wantN := m.Counters.Drops(DropReason(i))-before[i], uint64(0)
+				if DropReason(i) == r {
+					wantN = 1
+				}
+				if got != wantN {
+					t.Errorf("% x: %s moved by %d, want the drop counted once as %s", pkt, DropReason(i), got, r)
+				}
+			}
 		}
 	}
 }

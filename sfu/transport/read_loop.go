@@ -38,6 +38,12 @@ func (m *Mux) route(b []byte, from netip.AddrPort) {
 		return
 	}
 	class := demux.Classify(b)
+	if class == demux.Unknown && len(b) == 1 && b[0] >= 128 && b[0] <= 191 {
+		// RFC 7983 §7 gives 128..191 to RTP and RTCP; one byte cannot tell
+		// which (RFC 5761 §4 needs the second), but it is shorter than
+		// either header: a truncated packet, not an unknown protocol.
+		class = demux.RTP
+	}
 	switch class {
 	case demux.STUN:
 		if len(b) < minSTUN {
