@@ -1,10 +1,11 @@
 // Package browsertest launches real headless browsers (Chromium, Firefox ESR)
 // from Go tests and collects what their pages report back.
 //
-// The recipe is /work/shared/BROWSERS.md (copied into the repository's docs
-// by the lead): Chromium runs with fake media devices and loopback ICE
-// candidates; Firefox, which never gathers loopback candidates, runs inside a
-// network namespace the test creates itself (see [InNetns]).
+// The recipe is the team's browser notes (BROWSERS.md): Chromium runs with
+// fake media devices and loopback ICE candidates; Firefox, which never
+// gathers loopback candidates, runs inside a network namespace the test
+// creates itself (see [InNetns]). Pages should be served from 127.0.0.1,
+// even inside the namespace, because getUserMedia needs a secure context.
 //
 // Pages talk back with fetch POSTs of JSON to a [Collector] mounted on the
 // test's HTTP server; no WebDriver is involved.
