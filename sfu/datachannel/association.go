@@ -34,6 +34,12 @@ type Config struct {
 	// AcceptBacklog is how many accepted channels may wait for Accept.
 	// 0 means 16.
 	AcceptBacklog int
+	// MaxPendingOpens bounds the streams the peer created that are still
+	// waiting for their DATA_CHANNEL_OPEN or for a free AcceptBacklog slot;
+	// each holds a goroutine and a buffer. A stream beyond it is reset
+	// (the open is refused) so that a peer creating streams without end
+	// cannot grow the server without bound. 0 means 64.
+	MaxPendingOpens int
 	// Logger receives refusals and protocol errors. nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -48,6 +54,7 @@ type Counters struct {
 	OpenedLocally  atomic.Uint64
 	AcksReceived   atomic.Uint64
 	AcceptOverflow atomic.Uint64 // accepted channel dropped because the association closed first
+	PendingFull    atomic.Uint64 // peer-created stream reset: MaxPendingOpens streams were already pending
 }
 
 // maxOpenLen is the longest DATA_CHANNEL_OPEN: both 16-bit lengths at their
@@ -68,6 +75,7 @@ type Association struct {
 	ids *StreamIDs
 
 	accepted chan *Channel
+	pending  chan struct{} // one token per peer-created stream being handled
 	closed   chan struct{}
 	closeErr error
 	once     sync.Once
@@ -89,6 +97,9 @@ func NewAssociation(ctx context.Context, conn net.Conn, cfg Config) (*Associatio
 	}
 	if cfg.AcceptBacklog == 0 {
 		cfg.AcceptBacklog = 16
+	}
+	if cfg.MaxPendingOpens == 0 {
+		cfg.MaxPendingOpens = 64
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -120,6 +131,7 @@ func NewAssociation(ctx context.Context, conn net.Conn, cfg Config) (*Associatio
 		maxMS:    cfg.MaxMessageSize,
 		ids:      NewStreamIDs(cfg.Role),
 		accepted: make(chan *Channel, cfg.AcceptBacklog),
+		pending:  make(chan struct{}, cfg.MaxPendingOpens),
 		closed:   make(chan struct{}),
 	}
 	a.wg.Add(1)
@@ -128,13 +140,22 @@ func NewAssociation(ctx context.Context, conn net.Conn, cfg Config) (*Associatio
 }
 
 // acceptLoop takes each stream the peer creates and waits, in a goroutine of
-// its own, for its DATA_CHANNEL_OPEN.
+// its own, for its DATA_CHANNEL_OPEN; at most MaxPendingOpens at a time.
 func (a *Association) acceptLoop() {
 	defer a.wg.Done()
 	for {
 		s, err := a.sctp.AcceptStream()
 		if err != nil {
 			return
+		}
+		select {
+		case a.pending <- struct{}{}:
+		default:
+			a.Counters.PendingFull.Add(1)
+			a.Counters.RefusedOpens.Add(1)
+			a.log.Warn("data channel open refused, stream reset", "stream", s.StreamIdentifier(), "reason", "too many pending opens", "max", cap(a.pending))
+			_ = s.Close()
+			continue
 		}
 		a.wg.Add(1)
 		go a.acceptOpen(s)
@@ -145,6 +166,7 @@ func (a *Association) acceptLoop() {
 // DATA_CHANNEL_OPEN (RFC 8832 §6), answered with DATA_CHANNEL_ACK.
 func (a *Association) acceptOpen(s *sctp.Stream) {
 	defer a.wg.Done()
+	defer func() { <-a.pending }()
 	id := s.StreamIdentifier()
 	refuse := func(reason string, args ...any) {
 		a.Counters.RefusedOpens.Add(1)

@@ -421,3 +421,48 @@ func TestAssociationCloseLeaksNoGoroutines(t *testing.T) {
 		t.Fatalf("%d goroutines before, %d after:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// A peer that creates streams faster than the application accepts them
+// cannot make the association hold a goroutine and buffer per stream
+// without bound: past AcceptBacklog queued channels and MaxPendingOpens
+// pending streams, new streams are reset (refused) and counted.
+func TestStreamFloodBounded(t *testing.T) {
+	const backlog, pending, streams = 4, 8, 40
+	raw, ours := rawPairConfig(t, Config{OpenTimeout: time.Second, AcceptBacklog: backlog, MaxPendingOpens: pending})
+	for i := range streams {
+		rawOpen(t, raw, uint16(2*i), Open{Label: []byte("flood")})
+	}
+	waitUntil(t, func() bool {
+		return ours.Counters.AcceptedOpens.Load()+ours.Counters.RefusedOpens.Load() == streams
+	})
+	if got := ours.Counters.AcceptedOpens.Load(); got > backlog+pending {
+		t.Errorf("%d opens accepted and held while nobody called Accept, want at most %d", got, backlog+pending)
+	}
+	if got := ours.Counters.PendingFull.Load(); got != ours.Counters.RefusedOpens.Load() || got < streams-backlog-pending {
+		t.Errorf("%d refused for too many pending opens (of %d refused), want at least %d", got, ours.Counters.RefusedOpens.Load(), streams-backlog-pending)
+	}
+	// Accepting drains the queue, and the peer can open channels again.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for range ours.Counters.AcceptedOpens.Load() {
+		if _, err := ours.Accept(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rawOpen(t, raw, 2*streams, Open{Label: []byte("after")})
+	ch, err := ours.Accept(ctx)
+	if err != nil || ch.Label() != "after" {
+		t.Fatalf("open after the flood: %v", err)
+	}
+}
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached in 5 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -37,6 +37,10 @@
 //     a channel opened here stay ordered even if its type is unordered.
 //   - A DATA_CHANNEL_OPEN on a stream id of the wrong parity (RFC 8832 §6) is
 //     refused: the stream is reset and the refusal is logged.
+//   - Each stream the peer creates holds a goroutine until its
+//     DATA_CHANNEL_OPEN has arrived and the channel is queued for Accept;
+//     at most Config.MaxPendingOpens (64) at once, further streams are
+//     reset and counted (Counters.PendingFull).
 //   - Both peers start SCTP as a client (simultaneous INIT, RFC 4960 §5.2.1),
 //     as browsers do; Config.Passive waits for the peer's INIT instead.
 package datachannel

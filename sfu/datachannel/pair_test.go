@@ -96,6 +96,14 @@ func associationPair(t *testing.T) (client, server *Association) {
 // association on the client side, to send what a well-behaved peer would not.
 func rawPair(t *testing.T) (raw *sctp.Association, ours *Association) {
 	t.Helper()
+	return rawPairConfig(t, Config{OpenTimeout: time.Second})
+}
+
+// rawPairConfig is rawPair with our side configured by cfg (Role and
+// Logger are set here).
+func rawPairConfig(t *testing.T, cfg Config) (raw *sctp.Association, ours *Association) {
+	t.Helper()
+	cfg.Role, cfg.Logger = RoleServer, testLogger(t)
 	dc, ds := dtlsPair(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -105,7 +113,7 @@ func rawPair(t *testing.T) (raw *sctp.Association, ours *Association) {
 	}
 	rc := make(chan res, 1)
 	go func() {
-		a, err := NewAssociation(ctx, ds, Config{Role: RoleServer, Logger: testLogger(t), OpenTimeout: time.Second})
+		a, err := NewAssociation(ctx, ds, cfg)
 		rc <- res{a, err}
 	}()
 	raw, err := sctp.ClientContext(ctx, sctp.Config{NetConn: dc})
