@@ -176,7 +176,22 @@ func TestChromiumToChromium(t *testing.T) {
 func TestDataChannelEchoChromium(t *testing.T) {
 	browsertest.Require(t, browsertest.Chromium)
 	r := newRig(t, "127.0.0.1")
-	browsertest.Launch(t, browsertest.Chromium, r.url+"/?room=dc&do=echo&report=1")
+	r.echo(t, browsertest.Chromium)
+}
+
+// The same with Firefox (its own SCTP stack), in a network namespace.
+func TestDataChannelEchoFirefox(t *testing.T) {
+	browsertest.Require(t, browsertest.Firefox)
+	if !browsertest.InNetns(t) {
+		return
+	}
+	r := newRig(t, browsertest.NetnsServerIP)
+	r.echo(t, browsertest.Firefox)
+}
+
+func (r *rig) echo(t *testing.T, k browsertest.Kind) {
+	t.Helper()
+	browsertest.Launch(t, k, r.url+"/?room=dc&do=echo&report=1")
 	r.col.WaitKind(t, startTimeout, "channel", nil)
 	for i := 0; i < 3; i++ {
 		want := fmt.Sprintf("ping %d", i)
