@@ -17,6 +17,7 @@ import (
 // and a fake clock.
 type engine struct {
 	log   *slog.Logger
+	epoch time.Time // origin of jitter arrival times
 	rooms map[string]*room
 	peers map[string]*peer
 
@@ -43,7 +44,7 @@ type transmit struct {
 }
 
 func newEngine(log *slog.Logger) *engine {
-	return &engine{log: log, rooms: map[string]*room{}, peers: map[string]*peer{}}
+	return &engine{log: log, epoch: time.Unix(0, 0), rooms: map[string]*room{}, peers: map[string]*peer{}}
 }
 
 // emit copies pkt into the outbox.
@@ -99,7 +100,9 @@ func (e *engine) handleRTP(p *peer, pkt []byte, now time.Time) {
 	t.bytes += uint64(len(pkt))
 	t.src.Update(h.SequenceNumber)
 	if t.codec.Clock > 0 {
-		arrival := uint32(uint64(now.UnixNano()) * uint64(t.codec.Clock) / uint64(time.Second))
+		// Arrival in the stream's clock units (RFC 3550 §A.8); only
+		// differences matter, so any epoch does.
+		arrival := uint32(rtpTicks(now.Sub(e.epoch), t.codec.Clock))
 		t.jitter.Update(arrival, h.Timestamp)
 	}
 	payload := pkt[n:]
@@ -341,7 +344,7 @@ func (e *engine) report(p *peer, now time.Time) {
 			}
 			// RTP time of "now": the last sent timestamp advanced by
 			// the time since (RFC 3550 §6.4.1).
-			rtpNow := d.lastTS + uint32(uint64(now.Sub(d.lastAt))*uint64(d.codec.Clock)/uint64(time.Second))
+			rtpNow := d.lastTS + uint32(rtpTicks(now.Sub(d.lastAt), d.codec.Clock))
 			e.sr = rtcp.SenderReport{SSRC: d.ssrc, NTPTime: ntp, RTPTime: rtpNow, PacketCount: d.packets, OctetCount: d.octets}
 			if b, err = rtcp.AppendCompound(b, &e.sr); err != nil {
 				break
@@ -368,6 +371,15 @@ func (e *engine) report(p *peer, now time.Time) {
 func (e *engine) appendSDES(b []byte, p *peer, ssrc uint32) ([]byte, error) {
 	e.sdes.Chunks = append(e.sdes.Chunks[:0], rtcp.SDESChunk{Source: ssrc, Items: []rtcp.SDESItem{{Type: rtcp.SDESCNAME, Text: []byte(p.cname)}}})
 	return rtcp.AppendCompound(b, &e.sdes)
+}
+
+// rtpTicks converts a duration to ticks of an RTP clock of the given rate
+// without overflowing for long durations.
+func rtpTicks(d time.Duration, clock uint32) uint64 {
+	if d <= 0 {
+		return 0
+	}
+	return uint64(d/time.Second)*uint64(clock) + uint64(d%time.Second)*uint64(clock)/uint64(time.Second)
 }
 
 // ntpTime converts t to the 64-bit NTP format of RFC 3550 §4.

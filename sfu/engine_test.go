@@ -240,3 +240,21 @@ func TestEngineSourceSwitchOnRepublish(t *testing.T) {
 		t.Fatalf("after switch %d/%d/%x, before %d/%d/%x", h.SequenceNumber, h.Timestamp, h.SSRC, last.SequenceNumber, last.Timestamp, last.SSRC)
 	}
 }
+
+func TestRTPTicksLongDurations(t *testing.T) {
+	for _, c := range []struct {
+		d     time.Duration
+		clock uint32
+		want  uint64
+	}{
+		{time.Second, 90000, 90000},
+		{1500 * time.Millisecond, 48000, 72000},
+		{-time.Second, 90000, 0},
+		// 56 years since 1970 at 90 kHz: d*clock overflows 64 bits.
+		{time.Duration(56*365*24) * time.Hour, 90000, 56 * 365 * 24 * 3600 * 90000},
+	} {
+		if got := rtpTicks(c.d, c.clock); got != c.want {
+			t.Errorf("rtpTicks(%v, %d) = %d, want %d", c.d, c.clock, got, c.want)
+		}
+	}
+}

@@ -138,12 +138,9 @@ func (r *rewriter) switchTo(h *rtp.Header, now time.Time) {
 	r.unwrap = rtp.SequenceUnwrapper{}
 	r.firstSeq = r.unwrap.Unwrap(h.SequenceNumber)
 	r.seqOffset = r.lastOutSeq + 1 - h.SequenceNumber
-	elapsed := now.Sub(r.lastAt)
-	ticks := uint32(1)
-	if elapsed > 0 {
-		if t := uint64(elapsed) * uint64(r.clock) / uint64(time.Second); t > 0 {
-			ticks = uint32(t)
-		}
+	ticks := uint32(rtpTicks(now.Sub(r.lastAt), r.clock))
+	if ticks == 0 {
+		ticks = 1
 	}
 	r.tsOffset = r.lastOutTS + ticks - h.Timestamp
 }
