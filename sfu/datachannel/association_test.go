@@ -466,3 +466,29 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// RFC 8832 §5.1: for reliable channels the Reliability Parameter "MUST be
+// ignored on the receiving side": a peer that sends one anyway gets a
+// reliable channel whose parameter reads 0, as for a well-behaved peer.
+func TestReliableParameterIgnoredOnReceipt(t *testing.T) {
+	raw, ours := rawPair(t)
+	for i, typ := range []ChannelType{ChannelReliable, ChannelReliableUnordered} {
+		rawOpen(t, raw, uint16(2*i), Open{ChannelType: typ, ReliabilityParameter: 7, Label: []byte("r")})
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ch, err := ours.Accept(ctx)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch.Type() != typ || ch.ReliabilityParameter() != 0 {
+			t.Errorf("%v: type %v parameter %d, want the type and 0", typ, ch.Type(), ch.ReliabilityParameter())
+		}
+	}
+	neg, err := ours.OpenNegotiated(101, "n", ChannelOptions{Type: ChannelReliable, ReliabilityParameter: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if neg.ReliabilityParameter() != 0 {
+		t.Errorf("negotiated reliable channel parameter %d, want 0", neg.ReliabilityParameter())
+	}
+}

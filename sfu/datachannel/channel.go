@@ -25,7 +25,13 @@ type Channel struct {
 	closeOnce sync.Once
 }
 
+// newChannel records a channel's parameters. For reliable types the
+// Reliability Parameter is sent as 0 and ignored on receipt (RFC 8832
+// §5.1), so it is kept as 0 whatever the peer or the caller put there.
 func newChannel(a *Association, s *sctp.Stream, label, protocol string, t ChannelType, prio uint16, relParam uint32) *Channel {
+	if rel, _ := t.Reliability(); rel == Reliable {
+		relParam = 0
+	}
 	return &Channel{a: a, s: s, label: label, protocol: protocol, typ: t, priority: prio, relParam: relParam}
 }
 
