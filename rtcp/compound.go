@@ -32,6 +32,10 @@ func (p *Packet) Kind() Kind {
 		switch p.Count {
 		case FormatNACK:
 			return KindNACK
+		case FormatTMMBR:
+			return KindTMMBR
+		case FormatTMMBN:
+			return KindTMMBN
 		case FormatCCFB:
 			return KindCCFeedback
 		case FormatTWCC:
@@ -74,10 +78,13 @@ const (
 	KindSLI
 	KindFIR
 	KindREMB
+	KindTMMBR
+	KindTMMBN
 )
 
 var kindNames = [...]string{"Raw", "SenderReport", "ReceiverReport", "SourceDescription", "Goodbye",
-	"ApplicationDefined", "ExtendedReport", "NACK", "CCFeedback", "TransportCC", "PLI", "SLI", "FIR", "REMB"}
+	"ApplicationDefined", "ExtendedReport", "NACK", "CCFeedback", "TransportCC", "PLI", "SLI", "FIR", "REMB",
+	"TMMBR", "TMMBN"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

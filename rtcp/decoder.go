@@ -29,6 +29,8 @@ type Decoder struct {
 	SLI                SLI
 	FIR                FIR
 	REMB               REMB
+	TMMBR              TMMBR
+	TMMBN              TMMBN
 	Raw                RawPacket
 }
 
@@ -65,6 +67,10 @@ func (d *Decoder) Decode(p *Packet) (Marshaler, error) {
 		m = &d.FIR
 	case KindREMB:
 		m = &d.REMB
+	case KindTMMBR:
+		m = &d.TMMBR
+	case KindTMMBN:
+		m = &d.TMMBN
 	default:
 		m = &d.Raw
 	}

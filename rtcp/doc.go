@@ -9,7 +9,7 @@
 //   - RFC 5506 §3.4 reduced-size RTCP validation (ValidateReducedSize).
 //   - RFC 4585 §6.1 feedback header; §6.2.1 generic NACK, §6.3.1 PLI,
 //     §6.3.2 SLI.
-//   - RFC 5104 §4.3.1 FIR.
+//   - RFC 5104 §4.3.1 FIR; §4.2.1 TMMBR and §4.2.2 TMMBN.
 //   - draft-alvestrand-rmcat-remb-03 REMB (application layer feedback,
 //     RFC 4585 §6.4).
 //   - draft-holmer-rmcat-transport-wide-cc-extensions-01 transport-wide

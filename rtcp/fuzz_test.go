@@ -23,6 +23,8 @@ var fuzzSeeds = []string{
 	`8b cd 00 06 | 00000001 | 0000abcd | 0064 0003 | 8400 0000 | e3ff 0000 | 12345678`,
 	`80 c9 00 01 | 00000001 | af cd 00 05 | 00000001 | 00000002 | 0064 0000 | 000102 05 | 00000004`,
 	`80 d0 00 00`,
+	tmmbrOne,
+	`84 cd 00 02 | 00000001 | 00000000`,
 }
 
 func addSeeds(f *testing.F) {
@@ -106,6 +108,8 @@ func FuzzREMB(f *testing.F)               { fuzzType(f, &REMB{}) }
 func FuzzCCFeedback(f *testing.F)         { fuzzType(f, &CCFeedback{}) }
 func FuzzExtendedReport(f *testing.F)     { fuzzType(f, &ExtendedReport{}) }
 func FuzzRawPacket(f *testing.F)          { fuzzType(f, &RawPacket{}) }
+func FuzzTMMBR(f *testing.F)              { fuzzType(f, &TMMBR{}) }
+func FuzzTMMBN(f *testing.F)              { fuzzType(f, &TMMBN{}) }
 
 func FuzzTransportCC(f *testing.F) {
 	addSeeds(f)

@@ -47,6 +47,8 @@ func (t PacketType) String() string {
 // header) for RTPFB and PSFB packets.
 const (
 	FormatNACK      = 1  // RTPFB generic NACK, RFC 4585 §6.2.1
+	FormatTMMBR     = 3  // RTPFB temporary maximum media stream bit rate request, RFC 5104 §4.2.1
+	FormatTMMBN     = 4  // RTPFB temporary maximum media stream bit rate notification, RFC 5104 §4.2.2
 	FormatCCFB      = 11 // RTPFB congestion control feedback, RFC 8888 §3.1
 	FormatTWCC      = 15 // RTPFB transport-wide CC, draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1
 	FormatPLI       = 1  // PSFB picture loss indication, RFC 4585 §6.3.1
