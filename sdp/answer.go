@@ -128,10 +128,11 @@ type answeredSection struct {
 //     BUNDLE: unsupported proto or media, no common format, no rtcp-mux
 //     (mandatory, RFC 8834 §4.5), offered with port 0, or outside the
 //     first BUNDLE group (the server has one transport: bundle policy
-//     max-bundle, RFC 9429 §4.1.1). If the offerer-tagged section is
-//     rejected, so is the whole group (RFC 9143 §7.3.3);
-//   - a=group:BUNDLE with the accepted mids, the offerer-tagged one first
-//     (RFC 9143 §7.3.1), a=ice-lite at session level (RFC 8839 §5.3);
+//     max-bundle, RFC 9429 §4.1.1);
+//   - a=group:BUNDLE with the accepted mids, the offerer-tagged one first:
+//     the first mid of the offered group the server accepts with a
+//     non-zero port (RFC 9143 §7.3.1; normally the offer's first);
+//     a=ice-lite at session level (RFC 8839 §5.3);
 //   - candidates and a=end-of-candidates only in the tagged section (RFC
 //     9429 §5.3.2); ICE credentials, fingerprints and a=setup there too,
 //     and repeated with identical values in the other bundled sections
@@ -161,16 +162,24 @@ func Answer(offer *Session, cfg *Config) (*Session, error) {
 	}
 	tagged := -1
 	if hasGroup {
-		if t, ok := offer.MediaByMID(group.First()); ok {
-			tagged = t.index(offer)
+		// RFC 9143 §7.3.1: the offerer-tagged section is the first one in
+		// the tag list that the answerer neither rejects nor moves out and
+		// that has a non-zero port; it becomes the answerer-tagged one.
+		for mid := range group.Each() {
+			if m, ok := offer.MediaByMID(mid); ok {
+				if i := m.index(offer); plan[i].accept && m.MediaLine().Port != 0 {
+					tagged = i
+					break
+				}
+			}
 		}
-		if tagged < 0 || !plan[tagged].accept {
-			// RFC 9143 §7.3.3: the offerer-tagged section cannot be
-			// rejected alone; reject every bundled one.
+		if tagged < 0 {
+			// "If there are no more identification-tags ... the answerer
+			// MUST NOT create the BUNDLE group"; with one transport the
+			// server rejects them all.
 			for i := range plan {
 				plan[i].accept = false
 			}
-			tagged = -1
 		}
 	} else if len(plan) > 0 && plan[0].accept {
 		tagged = 0
@@ -221,6 +230,13 @@ func Answer(offer *Session, cfg *Config) (*Session, error) {
 			b.Line('m', ml.Media+" 0 "+ml.Proto+" "+ml.Formats).Line('c', "IN IP4 0.0.0.0")
 			if mid, ok := m.MID(); ok {
 				b.Attr("mid", mid)
+			}
+			if ml.Proto == ProtoRTP && m.RTCPMux() {
+				// Keeps rtcp-mux "in the most recent answer" for this slot,
+				// which a recycling offer inherits (RFC 9429 §5.2.2);
+				// Chromium 156 fails to apply its answer to such an offer
+				// otherwise ("Failed to setup RTCP mux").
+				b.Flag("rtcp-mux")
 			}
 			continue
 		}

@@ -162,3 +162,40 @@ func TestAnswerFixtureOffers(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswerRejections: sections the server cannot take are rejected with
+// port 0 and left out of BUNDLE; if the offer's first tagged section is
+// one of them the next accepted one is tagged (RFC 9143 §7.3.1).
+func TestAnswerRejections(t *testing.T) {
+	forEachCorpusSDP(t, func(t *testing.T, s corpusSDP) {
+		offer, err := sdp.Parse(s.Offer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := testConfig()
+		cfg.DataChannel = false
+		for _, c := range sdp.DefaultCodecs() {
+			if c.Kind == "video" { // no audio codec: audio has no common format
+				cfg.Codecs = append(cfg.Codecs, c)
+			}
+		}
+		ans := answerAndCheck(t, offer, cfg)
+		g, _ := ans.BundleGroup("")
+		for i := range ans.Media {
+			m := &ans.Media[i]
+			kind, mid := m.MediaLine().Media, ""
+			mid, _ = m.MID()
+			if accepted := m.MediaLine().Port != 0; accepted != (kind == "video") || g.Has(mid) != accepted {
+				t.Errorf("%s section %q: port %d, in BUNDLE %v", kind, mid, m.MediaLine().Port, g.Has(mid))
+			}
+		}
+		if first, _ := ans.MediaByMID(g.First()); first == nil || first.MediaLine().Media != "video" || !first.HasAttribute("candidate") {
+			t.Errorf("tagged section %q is not the accepted video one", g.First())
+		}
+		// Nothing acceptable: refused.
+		cfg.Codecs = []sdp.Codec{{Kind: "video", Name: "AV2", ClockRate: 90000}}
+		if _, err := sdp.Answer(offer, cfg); err == nil || !strings.Contains(err.Error(), "RFC 9143") {
+			t.Errorf("offer with nothing acceptable: %v", err)
+		}
+	})
+}

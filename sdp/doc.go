@@ -42,8 +42,15 @@
 //     ICE has a pair, as in the corpus). Subsequent offers keep the role
 //     already established (RFC 8842 §5), never actpass.
 //   - Bundle policy max-bundle: sections outside the offer's first BUNDLE
-//     group are rejected (the server has one transport). A rejected
-//     offerer-tagged section rejects the whole group (RFC 9143 §7.3.3).
+//     group are rejected (the server has one transport). When the offer's
+//     first tagged section cannot be accepted the next one in the tag list
+//     is tagged (RFC 9143 §7.3.1), rather than rejecting the whole group
+//     as RFC 9429 §5.3.1 words it for a rejected offerer-tagged section.
+//   - Subsequent offers: the BUNDLE tag is the first live m= section
+//     (RFC 9143 §7.5 lets the offerer pick; Chromium needs this one); an
+//     added track recycles a port-0 RTP section, one of its own media
+//     first, never an application one (Firefox refuses the type change),
+//     with a mid one above the largest numeric mid in use.
 //   - Candidates and a=end-of-candidates only in the tagged section;
 //     ICE credentials, fingerprints and a=setup also repeated, identical,
 //     in the other bundled sections unless Config.StrictBundle — see there.

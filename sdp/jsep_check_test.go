@@ -52,10 +52,20 @@ func checkAnswer(offer, answer *sdp.Session, iceLite, strict bool) []string {
 	taggedMID := ""
 	if ansBundled {
 		taggedMID = ansGroup.First()
-		// RFC 9143 §7.3.1: the answerer-tagged section is the offerer-tagged
-		// one when that one is accepted; it is first in the answer's list.
-		if taggedMID != offGroup.First() {
-			fail("answer BUNDLE tag %q is not the offerer tag %q (RFC 9143 §7.3.1)", taggedMID, offGroup.First())
+		// RFC 9143 §7.3.1: the answerer takes the first mid of the offered
+		// list that it accepts and that has a non-zero port as the offerer-
+		// tagged section, marks it answerer-tagged and lists it first.
+		want := ""
+		for mid := range offGroup.Each() {
+			om, ok1 := offer.MediaByMID(mid)
+			am, ok2 := answer.MediaByMID(mid)
+			if ok1 && ok2 && om.MediaLine().Port != 0 && am.MediaLine().Port != 0 {
+				want = mid
+				break
+			}
+		}
+		if taggedMID != want {
+			fail("answer BUNDLE tag %q, want %q: the first accepted non-zero-port mid of the offer's list (RFC 9143 §7.3.1)", taggedMID, want)
 		}
 	}
 	accepted := map[string]bool{}

@@ -70,6 +70,9 @@ func Offer(local, remote *Session, cfg *Config, ch OfferChanges) (*Session, erro
 		if adds[i].Kind != "audio" && adds[i].Kind != "video" {
 			return nil, errorString("sdp: NewTrack kind must be audio or video")
 		}
+		if !hasCodec(cfg.codecs(), adds[i].Kind) {
+			return nil, errorString("sdp: no configured " + adds[i].Kind + " codec for a new track (RFC 8866 §5.14: an m= line needs a format)")
+		}
 		if adds[i].MID == "" {
 			adds[i].MID = freeMID(used)
 		} else if used[adds[i].MID] {
@@ -88,35 +91,46 @@ func Offer(local, remote *Session, cfg *Config, ch OfferChanges) (*Session, erro
 		media string
 	}
 	var plan []section
-	next := 0
 	for i := range local.Media {
 		lm, rm := &local.Media[i], &remote.Media[i]
 		mid, _ := lm.MID()
-		if lm.MediaLine().Port == 0 && !lm.BundleOnly() || rm.MediaLine().Port == 0 && !rm.BundleOnly() {
-			if next < len(adds) { // recycle (RFC 9429 §5.2.2)
-				plan = append(plan, section{add: &adds[next], mid: adds[next].MID, media: adds[next].Kind})
-				next++
+		closed := lm.MediaLine().Port == 0 && !lm.BundleOnly() || rm.MediaLine().Port == 0 && !rm.BundleOnly()
+		plan = append(plan, section{old: lm, dead: closed || stop[mid], mid: mid, media: lm.MediaLine().Media})
+	}
+	// Recycle port-0 sections for added tracks (RFC 9429 §5.2.2: "that m=
+	// section MUST be recycled ... placing it at the same index"), one of
+	// the same media first. Only RTP sections are recycled: Firefox 153
+	// refuses an offer that changes an m= line "to or from application".
+	// Sections stopped by this offer are not recycled in it.
+	taken := make([]bool, len(adds))
+	for pass := 0; pass < 2; pass++ {
+		for i := range plan {
+			p := &plan[i]
+			if !p.dead || p.old == nil || stop[p.mid] || p.old.MediaLine().Proto != ProtoRTP {
 				continue
 			}
-			plan = append(plan, section{old: lm, dead: true, mid: mid, media: lm.MediaLine().Media})
-			continue
-		}
-		plan = append(plan, section{old: lm, dead: stop[mid], mid: mid, media: lm.MediaLine().Media})
-	}
-	for ; next < len(adds); next++ {
-		plan = append(plan, section{add: &adds[next], mid: adds[next].MID, media: adds[next].Kind})
-	}
-
-	// The tagged section: the current one if still alive, else the first
-	// live section (RFC 9143 §7.5).
-	tagged := -1
-	if g, ok := local.BundleGroup(""); ok {
-		for i, p := range plan {
-			if !p.dead && p.old != nil && p.mid == g.First() {
-				tagged = i
+			for j := range adds {
+				if !taken[j] && (pass == 1 || adds[j].Kind == p.media) {
+					taken[j] = true
+					*p = section{add: &adds[j], mid: adds[j].MID, media: adds[j].Kind}
+					break
+				}
 			}
 		}
 	}
+	for j := range adds {
+		if !taken[j] {
+			plan = append(plan, section{add: &adds[j], mid: adds[j].MID, media: adds[j].Kind})
+		}
+	}
+
+	// The tagged section: the first live one in m= line order. RFC 9143
+	// §7.5 lets the offerer pick any bundled section ("either pick the m=
+	// section that was previously selected ... or pick another"); Chromium
+	// 156 answers with the first bundled m= section as its tag whatever the
+	// offer's order, and fails to apply that answer when the two differ
+	// (measured: a recycled slot 0 before the old tag), so they must agree.
+	tagged := -1
 	for i, p := range plan {
 		if tagged < 0 && !p.dead {
 			tagged = i
@@ -196,13 +210,30 @@ func Offer(local, remote *Session, cfg *Config, ch OfferChanges) (*Session, erro
 	return b.Session()
 }
 
-// freeMID returns the smallest decimal mid not in used.
-func freeMID(used map[string]bool) string {
-	for n := 0; ; n++ {
-		if s := strconv.Itoa(n); !used[s] {
-			return s
+func hasCodec(codecs []Codec, kind string) bool {
+	for _, c := range codecs {
+		if c.Kind == kind {
+			return true
 		}
 	}
+	return false
+}
+
+// freeMID returns one more than the largest decimal mid in used (or "0"),
+// so that a recycled section gets a mid not seen recently: a mid that
+// once named another section could be taken for it (RFC 9429 §5.2.2 asks
+// for "a new MID value").
+func freeMID(used map[string]bool) string {
+	next := 0
+	for mid := range used {
+		if n, err := strconv.Atoi(mid); err == nil && n >= next && n < 1<<30 {
+			next = n + 1
+		}
+	}
+	for used[strconv.Itoa(next)] {
+		next++
+	}
+	return strconv.Itoa(next)
 }
 
 // offerExisting copies the negotiated attributes of a live section and

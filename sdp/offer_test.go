@@ -137,3 +137,39 @@ func TestOfferKeepsDTLSRole(t *testing.T) {
 		}
 	})
 }
+
+// TestOfferRecyclesRejectedSection: a section the answer rejected (port 0)
+// is recycled by the next added track, at the same index with a new mid.
+func TestOfferRecyclesRejectedSection(t *testing.T) {
+	forEachCorpusSDP(t, func(t *testing.T, s corpusSDP) {
+		offer, err := sdp.Parse(s.Offer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := testConfig()
+		for _, c := range sdp.DefaultCodecs() {
+			if c.Kind == "video" {
+				cfg.Codecs = append(cfg.Codecs, c)
+			}
+		}
+		ans, err := sdp.Answer(offer, cfg) // audio rejected: no audio codec
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sdp.Offer(ans, offer, cfg, sdp.OfferChanges{Add: []sdp.NewTrack{{Kind: "audio"}}}); err == nil {
+			t.Error("new audio track accepted without an audio codec")
+		}
+		o, err := sdp.Offer(ans, offer, cfg, sdp.OfferChanges{Add: []sdp.NewTrack{{Kind: "video", Track: sdp.LocalTrack{StreamID: "s", TrackID: "t"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range checkOffer(ans, offer, ans, o, false) {
+			t.Error(e)
+		}
+		oldMID, _ := ans.Media[0].MID()
+		newMID, _ := o.Media[0].MID()
+		if len(o.Media) != len(ans.Media) || o.Media[0].MediaLine().Media != "video" || newMID == oldMID || o.Media[0].MediaLine().Port == 0 {
+			t.Errorf("slot 0 not recycled: %d sections, %s mid %q (was %q)", len(o.Media), o.Media[0].MediaLine().Media, newMID, oldMID)
+		}
+	})
+}

@@ -32,11 +32,12 @@ async function post(p, b) { const r = await fetch(p, {method:'POST', body:b}); r
   const a = await post('/answer', pc.localDescription.sdp);
   await pc.setRemoteDescription({type:'answer', sdp:a});
   await post('/log', 'answer accepted: ' + pc.signalingState + ' transceivers=' + pc.getTransceivers().length +
-    ' video encodings=' + pc.getTransceivers()[1].sender.getParameters().encodings.map(e => e.rid || '-').join(','));
+    ' video encodings=' + pc.getTransceivers().filter(t => t.receiver.track.kind == 'video')[0].sender.getParameters().encodings.map(e => e.rid || '-').join(','));
   for (const step of ['add', 'stop', 'recycle']) {
     const off = await post('/offer?step=' + step, '');
     await pc.setRemoteDescription({type:'offer', sdp:off});
-    const ans = await pc.createAnswer(); await pc.setLocalDescription(ans);
+    const ans = await pc.createAnswer();
+    try { await pc.setLocalDescription(ans); } catch (e) { await post('/log', 'createAnswer gave:\n' + ans.sdp); throw e; }
     await post('/browseranswer?step=' + step, pc.localDescription.sdp);
     await post('/log', step + ' offer accepted: ' + pc.signalingState + ' transceivers=' + pc.getTransceivers().map(t => t.mid + ':' + t.currentDirection).join(','));
   }
@@ -95,8 +96,12 @@ func main() {
 		var ch sdp.OfferChanges
 		switch r.URL.Query().Get("step") {
 		case "add":
+			second := "audio"
+			if os.Getenv("VIDEOONLY") != "" {
+				second = "video"
+			}
 			ch.Add = []sdp.NewTrack{{Kind: "video", Track: sdp.LocalTrack{StreamID: "peerB", TrackID: "vB", SSRC: 4444, RTXSSRC: 4445, CNAME: "sfu"}},
-				{Kind: "audio", Track: sdp.LocalTrack{StreamID: "peerB", TrackID: "aB", SSRC: 4446, CNAME: "sfu"}}}
+				{Kind: second, Track: sdp.LocalTrack{StreamID: "peerB", TrackID: "aB", SSRC: 4446, CNAME: "sfu"}}}
 		case "stop":
 			ch.Stop = []string{stopMID}
 			delete(cfg.Tracks, stopMID)
@@ -141,6 +146,13 @@ func main() {
 			fmt.Println("BROWSER ANSWER\n", a)
 		}
 	})
+	if os.Getenv("VIDEOONLY") != "" { // audio has no common codec: rejected
+		for _, c := range sdp.DefaultCodecs() {
+			if c.Kind == "video" {
+				cfg.Codecs = append(cfg.Codecs, c)
+			}
+		}
+	}
 	host := "127.0.0.1"
 	if os.Getenv("FF") != "" {
 		host = "10.99.0.1"
