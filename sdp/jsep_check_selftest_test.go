@@ -1,6 +1,7 @@
 package sdp_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -122,4 +123,97 @@ func TestAnswerCheckerCatchesBrokenAnswers(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestOfferCheckerCatchesBrokenOffers: mutations of a valid subsequent
+// offer must each be reported.
+func TestOfferCheckerCatchesBrokenOffers(t *testing.T) {
+	forEachCorpusSDP(t, func(t *testing.T, s corpusSDP) {
+		browser, err := sdp.Parse(s.Offer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := testConfig()
+		cfg.StrictBundle = true
+		local, err := sdp.Answer(browser, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		good, err := sdp.Offer(local, browser, cfg, sdp.OfferChanges{
+			Add:  []sdp.NewTrack{{Kind: "video", Track: sdp.LocalTrack{StreamID: "s", TrackID: "t"}}},
+			Stop: []string{"1"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := checkOffer(local, browser, local, good, true); len(errs) != 0 {
+			t.Fatalf("baseline offer fails: %v", errs)
+		}
+		edit := func(fn func(i int, l sdp.Line) (sdp.Line, bool)) *sdp.Session {
+			var out []sdp.Line
+			for i, l := range good.Lines {
+				if nl, keep := fn(i, l); keep {
+					out = append(out, nl)
+				}
+			}
+			return reparse(t, out)
+		}
+		last := good.Media[len(good.Media)-1].Start
+		mutations := []struct {
+			name, want string
+			bad        *sdp.Session
+		}{
+			{"version not incremented", "o=", edit(func(_ int, l sdp.Line) (sdp.Line, bool) {
+				if l.Type == 'o' {
+					l = good.Lines[1]
+					u, id, v, _ := local.Origin()
+					l.Value = fmt.Sprintf("%s %d %d IN IP4 0.0.0.0", u, id, v)
+				}
+				return l, true
+			})},
+			{"setup actpass", "established role", edit(func(_ int, l sdp.Line) (sdp.Line, bool) {
+				if l.IsAttribute("setup") {
+					l.Value = "setup:actpass"
+				}
+				return l, true
+			})},
+			{"new ufrag", "RFC 9429 §5.2.2", edit(func(_ int, l sdp.Line) (sdp.Line, bool) {
+				if l.IsAttribute("ice-ufrag") {
+					l.Value = "ice-ufrag:changed"
+				}
+				return l, true
+			})},
+			{"mid of a live section changed", "mid changed", edit(func(_ int, l sdp.Line) (sdp.Line, bool) {
+				if l.Value == "mid:0" {
+					l.Value = "mid:zz"
+				}
+				return l, true
+			})},
+			{"stopped section keeps msid", "keeps a=msid", build(t, good.Edit().Insert(good.Media[1].Start+3, sdp.Line{Type: 'a', Value: "msid:s t"}))},
+			{"new section not sendonly", "want sendonly", edit(func(i int, l sdp.Line) (sdp.Line, bool) {
+				if i > last && l.Value == "sendonly" {
+					l.Value = "sendrecv"
+				}
+				return l, true
+			})},
+			{"bundle-only added", "bundle-only", build(t, good.Edit().Insert(last+2, sdp.Line{Type: 'a', Value: "bundle-only"}))},
+		}
+		for _, m := range mutations {
+			errs := checkOffer(local, browser, local, m.bad, true)
+			if !strings.Contains(strings.Join(errs, "\n"), m.want) {
+				t.Errorf("%s: checker said %q, want a %q finding", m.name, errs, m.want)
+			}
+		}
+	})
+}
+
+// build re-parses a Builder's lines without Validate, so that tests can
+// make descriptions that break the JSEP rules.
+func build(t *testing.T, b *sdp.Builder) *sdp.Session {
+	t.Helper()
+	lines := make([]sdp.Line, b.Len())
+	for i := range lines {
+		lines[i] = b.At(i)
+	}
+	return reparse(t, lines)
 }
