@@ -41,7 +41,14 @@
 //     of metric blocks (as libwebrtc and pion do), which is what the field's
 //     name and the length arithmetic imply.
 //   - The TWCC reference time is exposed as the unsigned 24-bit field, as
-//     libwebrtc writes it (the draft calls it signed).
+//     libwebrtc writes it (the draft calls it signed);
+//     TransportCC.ReferenceDelta gives the signed, wrap-aware difference
+//     between two feedback packets.
+//   - RFC 3550 §6.4.1 says the padding count "will be a multiple of four".
+//     Any count from 1 to the packet's body is accepted, because libwebrtc
+//     pads transport-cc feedback to 32 bits with 1 to 3 octets of RTCP
+//     padding, and TWCCBuilder does the same to stay byte-identical.
+//     Such a packet must end its compound (§6.4.1); AppendCompound checks.
 //   - Unmarshal takes exactly one packet; the length field must match
 //     len(b). Use Iterator to split compounds.
 package rtcp

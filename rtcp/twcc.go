@@ -179,6 +179,17 @@ func (p *TransportCC) Reference() time.Duration {
 	return time.Duration(p.ReferenceTime) * TWCCReferenceTick
 }
 
+// ReferenceDelta is the time from prev's reference time to p's: the 24-bit
+// difference taken modulo 2^24 and read as signed, so that the field's wrap
+// (every 2^24 × 64 ms, about 12.4 days) and the draft's signed reading
+// both come out right (draft-holmer-rmcat-transport-wide-cc-extensions-01
+// §3.1: the reference time is in multiples of 64 ms). Feedback packets
+// arrive at most minutes apart, far inside ±2^23 ticks.
+func (p *TransportCC) ReferenceDelta(prev *TransportCC) time.Duration {
+	d := int32((p.ReferenceTime-prev.ReferenceTime)<<8) >> 8
+	return time.Duration(d) * TWCCReferenceTick
+}
+
 // TWCCPacket is one reported packet.
 type TWCCPacket struct {
 	Seq    uint16

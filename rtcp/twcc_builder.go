@@ -15,7 +15,10 @@ import (
 //   - chunks are chosen greedily: a run-length chunk while every status is
 //     the same, otherwise a 14-symbol one-bit vector when no large delta is
 //     involved, otherwise a 7-symbol two-bit vector;
-//   - the packet is padded to 32 bits with RTCP padding (P bit, count octet).
+//   - the packet is padded to 32 bits with RTCP padding (P bit, count octet),
+//     so it must be the last packet of its compound (RFC 3550 §6.4.1:
+//     "padding MUST only be added to the last individual packet");
+//     AppendCompound refuses anything after it.
 //
 // Arrival times are durations on any monotonic clock of the caller (the
 // package has no clock). The builder owns the memory the built packet

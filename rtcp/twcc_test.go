@@ -241,3 +241,24 @@ func TestTWCCBuilderRejects(t *testing.T) {
 		t.Fatal("empty builder built a packet")
 	}
 }
+
+// The 24-bit reference time wraps; deltas across the wrap, and backwards
+// ones, read as the draft's signed 64 ms multiples.
+func TestTWCCReferenceDelta(t *testing.T) {
+	for _, tc := range []struct {
+		prev, cur uint32
+		want      time.Duration
+	}{
+		{10, 12, 128 * time.Millisecond},
+		{12, 10, -128 * time.Millisecond},
+		{0xffffff, 1, 128 * time.Millisecond},
+		{1, 0xffffff, -128 * time.Millisecond},
+		{0, 0x7fffff, 0x7fffff * TWCCReferenceTick},
+		{0, 0x800000, -0x800000 * TWCCReferenceTick},
+	} {
+		prev, cur := TransportCC{ReferenceTime: tc.prev}, TransportCC{ReferenceTime: tc.cur}
+		if got := cur.ReferenceDelta(&prev); got != tc.want {
+			t.Errorf("%#x -> %#x: %v, want %v", tc.prev, tc.cur, got, tc.want)
+		}
+	}
+}
