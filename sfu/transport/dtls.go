@@ -68,7 +68,7 @@ type Session struct {
 // exported keys (RFC 5764 §4.2): local protects what we send, remote
 // unprotects what the peer sends.
 func (s *Session) SRTPContexts(opts ...srtp.Option) (local, remote *srtp.Context, err error) {
-	return srtp.FromKeyingMaterial(srtp.Profile(s.Keys.Profile), s.Keys.KeyingMaterial, s.Role == RoleClient, opts...)
+	return srtp.FromKeyingMaterial(s.Keys.Profile, s.Keys.KeyingMaterial, s.Role == RoleClient, opts...)
 }
 
 // Handshake runs DTLS 1.2 with pion/dtls over the peer's share of the
@@ -87,7 +87,7 @@ func (p *Peer) Handshake(ctx context.Context, params DTLSParams) (*Session, erro
 	if params.Profiles != nil {
 		profiles = make([]dtls.SRTPProtectionProfile, len(params.Profiles))
 		for i, p := range params.Profiles {
-			if _, _, ok := p.KeyLengths(); !ok {
+			if !negotiable(p) {
 				return nil, fmt.Errorf("transport: SRTP profile %s not supported (RFC 5764 §4.1.2)", p)
 			}
 			profiles[i] = dtls.SRTPProtectionProfile(p)
@@ -170,15 +170,14 @@ func exportSRTPKeys(conn *dtls.Conn, role Role) (SRTPKeys, error) {
 		return SRTPKeys{}, fmt.Errorf("transport: DTLS handshake negotiated no use_srtp profile (RFC 5764 §4.1.2)")
 	}
 	p := SRTPProfile(prof)
-	kl, sl, ok := p.KeyLengths()
-	if !ok {
+	if !negotiable(p) {
 		return SRTPKeys{}, fmt.Errorf("transport: DTLS negotiated SRTP profile 0x%04x we did not offer (RFC 5764 §4.1.2)", uint16(prof))
 	}
 	state, ok := conn.ConnectionState()
 	if !ok {
 		return SRTPKeys{}, fmt.Errorf("transport: DTLS connection state unavailable")
 	}
-	km, err := state.ExportKeyingMaterial(ExporterLabel, nil, 2*(kl+sl))
+	km, err := state.ExportKeyingMaterial(ExporterLabel, nil, 2*(p.KeyLen()+p.SaltLen()))
 	if err != nil {
 		return SRTPKeys{}, fmt.Errorf("transport: export %s (RFC 5764 §4.2): %w", ExporterLabel, err)
 	}
