@@ -61,6 +61,9 @@ func TestAnswerCorpus(t *testing.T) {
 		if u, p, _ := offer.ICECredentials(); u != s.BrowserICE.Ufrag || p != s.BrowserICE.Pwd {
 			t.Errorf("offer ICE %q/%q, conformance %+v", u, p, s.BrowserICE)
 		}
+		if u, p, _ := answer.ICECredentials(); u != s.ServerICE.Ufrag || p != s.ServerICE.Pwd {
+			t.Errorf("answer ICE %q/%q, conformance %+v", u, p, s.ServerICE)
+		}
 		strict := testConfig()
 		strict.StrictBundle = true
 		answerAndCheck(t, offer, strict)
