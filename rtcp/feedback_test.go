@@ -96,7 +96,7 @@ func TestREMB(t *testing.T) {
 	if p.Bitrate() != 0x1f4<<3 || !slices.Equal(p.SSRCs, []uint32{0xabcd}) {
 		t.Fatalf("%+v bitrate %d", p, p.Bitrate())
 	}
-	for _, bps := range []uint64{0, 1, 0x3ffff, 0x40000, 1_500_000, 2_000_000_000, 1 << 50} {
+	for _, bps := range []uint64{0, 1, 0x3ffff, 0x40000, 1_500_000, 2_000_000_000, 1 << 50, 1<<63 + 1, ^uint64(0)} {
 		var q REMB
 		q.SetBitrate(bps)
 		if q.Mantissa > 0x3ffff {
@@ -110,6 +110,12 @@ func TestREMB(t *testing.T) {
 		if q.Exp > 0 && q.Mantissa < 0x20000 {
 			t.Fatalf("SetBitrate(%d) did not use the smallest exponent: %d/%x", bps, q.Exp, q.Mantissa)
 		}
+	}
+	// exp 63 with a full mantissa is 2^81-ish: Bitrate saturates.
+	var big REMB
+	roundTrip(t, &big, unhex(t, `8f ce 00 04 | 00000001 | 00000000 | 52454d42 | 00 ff ff ff`))
+	if big.Exp != 63 || big.Mantissa != 0x3ffff || big.Bitrate() != ^uint64(0) {
+		t.Fatalf("exp %d mantissa %x bitrate %d", big.Exp, big.Mantissa, big.Bitrate())
 	}
 	var q REMB
 	q.SetBitrate(1_500_000)

@@ -32,25 +32,12 @@ type REMB struct {
 
 // Bitrate returns Mantissa·2^Exp in bits per second, saturating at the
 // largest uint64.
-func (p *REMB) Bitrate() uint64 {
-	if p.Mantissa == 0 {
-		return 0
-	}
-	if p.Exp >= 64 || uint64(p.Mantissa) > ^uint64(0)>>p.Exp {
-		return ^uint64(0)
-	}
-	return uint64(p.Mantissa) << p.Exp
-}
+func (p *REMB) Bitrate() uint64 { return expBitrate(p.Mantissa, p.Exp) }
 
 // SetBitrate encodes bps with the smallest exponent whose mantissa fits 18
-// bits, truncating low bits (draft-alvestrand-rmcat-remb-03 §2.2).
-func (p *REMB) SetBitrate(bps uint64) {
-	var exp uint8
-	for bps>>exp > 0x3ffff {
-		exp++
-	}
-	p.Exp, p.Mantissa = exp, uint32(bps>>exp)
-}
+// bits, truncating low bits (draft-alvestrand-rmcat-remb-03 §2.2). Any
+// uint64 fits: the exponent stays at most 46.
+func (p *REMB) SetBitrate(bps uint64) { p.Exp, p.Mantissa = splitBitrate(bps, 18) }
 
 // Unmarshal parses a single REMB packet b.
 func (p *REMB) Unmarshal(b []byte) error {

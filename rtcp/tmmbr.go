@@ -23,26 +23,12 @@ type TMMBREntry struct {
 
 // Bitrate returns Mantissa·2^Exp in bits per second, saturating at the
 // largest uint64.
-func (e *TMMBREntry) Bitrate() uint64 {
-	if e.Mantissa == 0 {
-		return 0
-	}
-	if e.Exp >= 64 || uint64(e.Mantissa) > ^uint64(0)>>e.Exp {
-		return ^uint64(0)
-	}
-	return uint64(e.Mantissa) << e.Exp
-}
+func (e *TMMBREntry) Bitrate() uint64 { return expBitrate(e.Mantissa, e.Exp) }
 
 // SetBitrate encodes bps with the smallest exponent whose mantissa fits 17
 // bits, truncating low bits (RFC 5104 §4.2.1.1). Any uint64 fits: the
 // exponent stays at most 47.
-func (e *TMMBREntry) SetBitrate(bps uint64) {
-	var exp uint8
-	for bps>>exp > 0x1ffff {
-		exp++
-	}
-	e.Exp, e.Mantissa = exp, uint32(bps>>exp)
-}
+func (e *TMMBREntry) SetBitrate(bps uint64) { e.Exp, e.Mantissa = splitBitrate(bps, 17) }
 
 func (e *TMMBREntry) unmarshal(b []byte) {
 	v := binary.BigEndian.Uint32(b[4:])
