@@ -13,10 +13,11 @@ import (
 )
 
 // SRTP: protect (encrypt + tag) and unprotect (verify + decrypt), in place,
-// of a real browser packet from the corpus cut to 100 bytes (an Opus packet
-// with its audio-level, abs-send-time, transport-cc and mid extensions) and
-// to 1200 bytes (a VP8 video packet), for AES_CM_128_HMAC_SHA1_80 and
-// AEAD_AES_128_GCM, beside the floor (srtp_floor_test.go).
+// of a real browser packet from the corpus: 100 bytes (an Opus packet, PT
+// 111, cut to 100) and 1200 bytes (a VP8 packet, PT 96, its payload
+// extended from 1197), both with a 20-byte header (one extension element),
+// for AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM, beside the floor
+// (srtp_floor_test.go).
 //
 // Same work on both sides: one context per direction; every op copies the
 // clear packet (protect) or the SRTP packet (unprotect) into the work
