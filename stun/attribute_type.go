@@ -1,5 +1,7 @@
 package stun
 
+import "fmt"
+
 // AttrType is a STUN attribute type (RFC 8489 §14, §18.3). Types
 // 0x0000-0x7FFF are comprehension-required, 0x8000-0xFFFF
 // comprehension-optional.
@@ -100,7 +102,7 @@ func (t AttrType) String() string {
 	if info, ok := t.Lookup(); ok {
 		return info.Name
 	}
-	return "0x" + hex4(uint16(t))
+	return fmt.Sprintf("0x%04X", uint16(t))
 }
 
 // Describe returns the name and where it is defined, e.g.
@@ -110,12 +112,7 @@ func (t AttrType) Describe() string {
 		return info.Name + " (" + info.Ref + ")"
 	}
 	if t.ComprehensionRequired() {
-		return "0x" + hex4(uint16(t)) + " (unknown, comprehension-required)"
+		return fmt.Sprintf("0x%04X", uint16(t)) + " (unknown, comprehension-required)"
 	}
-	return "0x" + hex4(uint16(t)) + " (unknown, comprehension-optional)"
-}
-
-func hex4(v uint16) string {
-	const digits = "0123456789ABCDEF"
-	return string([]byte{digits[v>>12], digits[v>>8&0xf], digits[v>>4&0xf], digits[v&0xf]})
+	return fmt.Sprintf("0x%04X", uint16(t)) + " (unknown, comprehension-optional)"
 }

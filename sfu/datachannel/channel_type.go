@@ -1,5 +1,7 @@
 package datachannel
 
+import "fmt"
+
 // ChannelType is the Channel Type field of DATA_CHANNEL_OPEN (RFC 8832 §5.1).
 // The high bit (0x80) selects unordered delivery; the low bits select the
 // reliability: reliable, partial reliability limited by retransmissions, or
@@ -72,17 +74,12 @@ func (t ChannelType) String() string {
 	case 0x02:
 		s = "partial-reliable-timed"
 	default:
-		return "channel-type(0x" + hex2(uint8(t)) + ")"
+		return fmt.Sprintf("channel-type(0x%02x)", uint8(t))
 	}
 	if !t.Ordered() {
 		s += "-unordered"
 	}
 	return s
-}
-
-func hex2(b uint8) string {
-	const digits = "0123456789abcdef"
-	return string([]byte{digits[b>>4], digits[b&0xf]})
 }
 
 // RFC 8832 §5.1 priorities (the field is a 16-bit number; these are the

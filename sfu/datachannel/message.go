@@ -22,7 +22,7 @@ func (m MessageType) String() string {
 	case MessageTypeOpen:
 		return "DATA_CHANNEL_OPEN"
 	}
-	return "message-type(0x" + hex2(uint8(m)) + ")"
+	return fmt.Sprintf("message-type(0x%02x)", uint8(m))
 }
 
 // ErrShortBuffer is returned by MarshalTo when the buffer cannot hold the

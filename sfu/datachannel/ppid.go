@@ -1,5 +1,7 @@
 package datachannel
 
+import "strconv"
+
 // PPID is an SCTP Payload Protocol Identifier as used by WebRTC data channels
 // (RFC 8831 §8, IANA "SCTP Payload Protocol Identifiers").
 type PPID uint32
@@ -71,18 +73,5 @@ func (p PPID) String() string {
 	case PPIDBinaryEmpty:
 		return "binary-empty"
 	}
-	return "ppid(" + itoa(uint64(p)) + ")"
-}
-
-func itoa(v uint64) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			return string(b[i:])
-		}
-	}
+	return "ppid(" + strconv.FormatUint(uint64(p), 10) + ")"
 }
