@@ -147,3 +147,30 @@ func TestAppendCompoundPaddingOnlyLast(t *testing.T) {
 		t.Fatalf("failed append returned %x, want dst unchanged %x", b, prefix)
 	}
 }
+
+// What an SFU sends per outgoing stream every interval, SR + SDES built
+// with AppendCompound into a reused buffer, allocates nothing.
+func TestAppendCompoundAllocatesNothing(t *testing.T) {
+	buf := make([]byte, 0, 1500)
+	cname := []byte("sfu-cname")
+	var sr SenderReport
+	var sdes SourceDescription
+	n := testing.AllocsPerRun(100, func() {
+		b := buf[:0]
+		for ssrc := uint32(1); ssrc <= 3; ssrc++ {
+			sr = SenderReport{SSRC: ssrc, NTPTime: NTPTime(time.Unix(1700000000, 0)), PacketCount: 10}
+			sdes.Reset()
+			sdes.AddCNAME(ssrc, cname)
+			var err error
+			if b, err = AppendCompound(b, &sr, &sdes); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := ValidateCompound(b); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if n != 0 {
+		t.Fatalf("%v allocations per report", n)
+	}
+}

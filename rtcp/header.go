@@ -120,7 +120,7 @@ func parsePacket(b []byte, want PacketType, what string) (h Header, body, pad []
 		return h, nil, nil, err
 	}
 	if h.Type != want {
-		return h, nil, nil, fmt.Errorf("rtcp: %s: packet type %d, want %d", what, h.Type, want)
+		return h, nil, nil, fmt.Errorf("rtcp: %s: packet type %d, want %d (RFC 3550 §6.4.1 PT)", what, h.Type, want)
 	}
 	if h.Size() != len(b) {
 		return h, nil, nil, fmt.Errorf("rtcp: %s: length field says %d bytes, have %d (RFC 3550 §6.4.1)", what, h.Size(), len(b))
