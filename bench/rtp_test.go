@@ -144,6 +144,45 @@ func BenchmarkRTPParseExtensions(b *testing.B) {
 	_ = sink
 }
 
+// Reading every extension element of the packet once: our iterator;
+// pion's way to enumerate them, GetExtensionIDs (which allocates the ID
+// slice) and GetExtension per ID.
+func BenchmarkRTPWalkExtensions(b *testing.B) {
+	cases, _ := rtpCases(b)
+	size := meanLen(len(cases), func(i int) int { return len(cases[i].raw) })
+	var sink int
+	b.Run("plainrtc", func(b *testing.B) {
+		var p rtp.Packet
+		b.ReportAllocs()
+		b.SetBytes(size)
+		defer meterCPU().report(b)
+		for i := 0; b.Loop(); i++ {
+			if err := p.Unmarshal(cases[i%len(cases)].raw); err != nil {
+				b.Fatal(err)
+			}
+			it := p.Extensions()
+			for e, ok := it.Next(); ok; e, ok = it.Next() {
+				sink += len(e.Value)
+			}
+		}
+	})
+	b.Run("pion", func(b *testing.B) {
+		var p prtp.Packet
+		b.ReportAllocs()
+		b.SetBytes(size)
+		defer meterCPU().report(b)
+		for i := 0; b.Loop(); i++ {
+			if err := p.Unmarshal(cases[i%len(cases)].raw); err != nil {
+				b.Fatal(err)
+			}
+			for _, id := range p.GetExtensionIDs() {
+				sink += len(p.GetExtension(id))
+			}
+		}
+	})
+	_ = sink
+}
+
 func BenchmarkRTPMarshal(b *testing.B) {
 	cases, _ := rtpCases(b)
 	size := meanLen(len(cases), func(i int) int { return len(cases[i].raw) })
