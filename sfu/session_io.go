@@ -180,8 +180,26 @@ func (x *session) startHandshake() {
 			"after", time.Since(x.created).Round(time.Millisecond).String())
 		if x.hasData {
 			x.runDataChannels(sess)
+		} else {
+			x.watchDTLS(sess)
 		}
 	}()
+}
+
+// watchDTLS reads the DTLS connection of a session without data channels,
+// only to notice its end: a close_notify alert (RFC 5246 §7.2.1) from a
+// closed RTCPeerConnection ends the session at once instead of after the
+// 30 s consent timeout. Application data is not expected and is ignored.
+func (x *session) watchDTLS(sess *transport.Session) {
+	buf := make([]byte, 1500)
+	for {
+		if _, err := sess.Conn.Read(buf); err != nil {
+			if x.ctx.Err() == nil {
+				x.s.end(x, "DTLS closed by peer ("+err.Error()+")")
+			}
+			return
+		}
+	}
 }
 
 // runDataChannels starts SCTP over DTLS (RFC 8261) and echoes every message
@@ -209,6 +227,9 @@ func (x *session) runDataChannels(sess *transport.Session) {
 	for {
 		ch, err := a.Accept(x.ctx)
 		if err != nil {
+			if x.ctx.Err() == nil {
+				x.s.end(x, "SCTP association ended ("+err.Error()+")")
+			}
 			return
 		}
 		x.log.Info("data channel open", "label", ch.Label(), "protocol", ch.Protocol(), "stream", ch.StreamID())

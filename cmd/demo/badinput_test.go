@@ -108,6 +108,15 @@ func TestBadInputWhileMediaFlows(t *testing.T) {
 		return s.Role == "play" && s.State == "connected" && a.Packets > a0.Packets+50 && v.Packets > v0.Packets+10 && v.FramesDecoded > v0.FramesDecoded+5
 	})
 	after := decodeStats(t, rep)
+	// The scripted peer closes its DTLS connection (close_notify): the SFU
+	// ends its session at once, not after the consent timeout.
+	sessions := r.srv.Stats()["sessions"]
+	fake.dtls.Close()
+	for deadline := time.Now().Add(5 * time.Second); r.srv.Stats()["sessions"] != sessions-1; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("sessions = %d 5 s after the fake peer's close_notify, want %d", r.srv.Stats()["sessions"], sessions-1)
+		}
+	}
 	t.Logf("player before: audio %v video %v; after: audio %v video %v",
 		a0.Packets, v0.Packets, after.Stats["inbound-rtp.audio"].Packets, after.Stats["inbound-rtp.video"].Packets)
 }
