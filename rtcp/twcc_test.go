@@ -262,3 +262,18 @@ func TestTWCCReferenceDelta(t *testing.T) {
 		}
 	}
 }
+
+// A run-length chunk holds at most 8191 statuses (13 bits, draft §3.1.3):
+// 16386 small deltas need two full runs and a third of 4.
+func TestTWCCBuilderRunLengthMax(t *testing.T) {
+	var in []obs
+	for i := 0; i < 2*8191+4; i++ {
+		in = append(in, obs{uint16(i), time.Duration(i) * time.Millisecond})
+	}
+	p, b := build(t, 0, in)
+	if want := []uint16{0x3fff, 0x3fff, 0x2004}; !slices.Equal(p.Chunks, want) {
+		t.Fatalf("chunks %04x, want %04x", p.Chunks, want)
+	}
+	var back TransportCC
+	roundTrip(t, &back, b)
+}
