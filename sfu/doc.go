@@ -33,6 +33,9 @@
 //     answered from a 256-packet cache per outgoing video stream.
 //   - Data channels (RFC 8831, DCEP RFC 8832) via sfu/datachannel: every
 //     channel a browser opens echoes its messages.
+//   - Sessions end on DELETE, on ICE consent expiry (RFC 7675 §5.1), when
+//     the peer closes DTLS (close_notify) or its SCTP association, or when
+//     ICE and DTLS are not up within Config.ConnectTimeout.
 //   - Structured logs (log/slog) of each session's life: creation and
 //     tracks, ICE nominated pair, DTLS role, cipher and SRTP profile, data
 //     channels, and why it ended with its packet counts.
