@@ -34,8 +34,9 @@
 // in the role the SDP a=setup decided (RFC 8842 §5). The server's identity
 // is one self-signed ECDSA P-256 certificate per [Mux] ([Certificate]); its
 // SHA-256 fingerprint goes in a=fingerprint (RFC 8122 §5). The peer's
-// certificate must match one of the fingerprints in its SDP, for any of
-// sha-1/256/384/512 (RFC 8122 §5, RFC 8827 §6.5), compared in constant time;
+// certificate must match one of the fingerprints in its SDP that use the
+// strongest hash listed there that we support (sha-512, sha-384, sha-256,
+// sha-1; RFC 8122 §5, RFC 8827 §6.5), compared in constant time;
 // otherwise the handshake fails with a bad_certificate alert, the error
 // wraps [ErrFingerprintMismatch], and the refusal is logged and counted.
 //

@@ -93,28 +93,43 @@ func newHash(name string) hash.Hash {
 	return nil
 }
 
+// hashPreference ranks the supported hash functions, strongest first.
+var hashPreference = [...]string{HashSHA512, HashSHA384, HashSHA256, HashSHA1}
+
 // VerifyFingerprint checks the DER certificate cert against the
-// fingerprints the peer signalled: it matches if any listed hash of the
-// certificate equals the listed value (RFC 8122 §5: "the remote
-// certificate MUST match one of the fingerprints"). Values are compared in
+// fingerprints the peer signalled, as RFC 8122 §5 says: "An endpoint MUST
+// select the set of fingerprints that use its most preferred hash function
+// (out of those offered by the peer) and verify that each certificate used
+// matches one fingerprint out of that set." Fingerprints of weaker hashes
+// listed beside a stronger one are not consulted, so a collision in the
+// weak hash cannot stand in for the strong one. Values are compared in
 // constant time.
 func VerifyFingerprint(cert []byte, want []Fingerprint) error {
 	if len(want) == 0 {
 		return fmt.Errorf("%w: the SDP lists no fingerprint", ErrFingerprintMismatch)
 	}
-	var tried []string
-	for _, f := range want {
-		h := newHash(strings.ToLower(f.Hash))
-		if h == nil {
-			tried = append(tried, f.Hash+" (unsupported)")
-			continue
+	name := ""
+	for _, pref := range hashPreference {
+		for _, f := range want {
+			if strings.EqualFold(f.Hash, pref) {
+				name = pref
+				break
+			}
 		}
-		h.Write(cert)
-		got := h.Sum(nil)
-		if len(got) == len(f.Value) && subtle.ConstantTimeCompare(got, f.Value) == 1 {
+		if name != "" {
+			break
+		}
+	}
+	if name == "" {
+		return fmt.Errorf("%w: no fingerprint uses a supported hash function (sha-1, sha-256, sha-384, sha-512)", ErrFingerprintMismatch)
+	}
+	h := newHash(name)
+	h.Write(cert)
+	got := h.Sum(nil)
+	for _, f := range want {
+		if strings.EqualFold(f.Hash, name) && len(got) == len(f.Value) && subtle.ConstantTimeCompare(got, f.Value) == 1 {
 			return nil
 		}
-		tried = append(tried, Fingerprint{Hash: f.Hash, Value: got}.String())
 	}
-	return fmt.Errorf("%w: certificate hashes to %s", ErrFingerprintMismatch, strings.Join(tried, ", "))
+	return fmt.Errorf("%w: certificate hashes to %s (RFC 8122 §5 checks only the %s fingerprints)", ErrFingerprintMismatch, Fingerprint{Hash: name, Value: got}, name)
 }

@@ -99,7 +99,7 @@ func TestFingerprintMismatchRefused(t *testing.T) {
 	}
 }
 
-func TestFingerprintAnyListedHash(t *testing.T) {
+func TestFingerprintMostPreferredHash(t *testing.T) {
 	c, err := GenerateCertificate(time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +120,20 @@ func TestFingerprintAnyListedHash(t *testing.T) {
 	good512 := Fingerprint{Hash: "SHA-512", Value: h.Sum(nil)}
 	if err := VerifyFingerprint(der, []Fingerprint{wrong, good512}); err != nil {
 		t.Fatal(err)
+	}
+	// RFC 8122 §5: only the set of the most preferred hash counts; a
+	// matching sha-1 beside a non-matching sha-256 is not enough.
+	h1 := newHash(HashSHA1)
+	h1.Write(der)
+	good1 := Fingerprint{Hash: HashSHA1, Value: h1.Sum(nil)}
+	if err := VerifyFingerprint(der, []Fingerprint{wrong, good1}); !errors.Is(err, ErrFingerprintMismatch) {
+		t.Fatalf("weaker sha-1 match accepted beside a wrong sha-256: %v", err)
+	}
+	if err := VerifyFingerprint(der, []Fingerprint{good1}); err != nil {
+		t.Fatalf("sha-1 alone: %v", err)
+	}
+	if err := VerifyFingerprint(der, []Fingerprint{{Hash: "md5", Value: make([]byte, 16)}}); !errors.Is(err, ErrFingerprintMismatch) {
+		t.Fatalf("only an unsupported hash: %v", err)
 	}
 	if err := VerifyFingerprint(der, nil); !errors.Is(err, ErrFingerprintMismatch) {
 		t.Fatal("empty fingerprint list accepted")
