@@ -147,10 +147,7 @@ func (p *CCFeedback) Marshal() ([]byte, error) { return marshal(p) }
 func NewCCFeedbackBlock(ssrc uint32, beginSeq uint16, metrics []CCMetric, buf []byte) CCFeedbackBlock {
 	n := len(metrics)
 	size := 2 * (n + n%2)
-	if cap(buf) < size {
-		buf = make([]byte, size)
-	}
-	buf = buf[:size]
+	buf = reuse(buf, size)
 	for i, m := range metrics {
 		binary.BigEndian.PutUint16(buf[2*i:], m.Encode())
 	}

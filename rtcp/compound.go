@@ -217,6 +217,16 @@ func AppendCompound(dst []byte, pkts ...Marshaler) ([]byte, error) {
 	return dst, nil
 }
 
+// reuse returns buf[:n] when buf's capacity allows, else a new n-byte
+// slice: the builders that encode into a caller's buffer never panic on a
+// short one.
+func reuse(buf []byte, n int) []byte {
+	if cap(buf) < n {
+		return make([]byte, n)
+	}
+	return buf[:n]
+}
+
 func grow(b []byte, n int) []byte {
 	if cap(b)-len(b) < n {
 		nb := make([]byte, len(b), 2*cap(b)+n)

@@ -207,3 +207,21 @@ func TestCCFeedbackRFC8888(t *testing.T) {
 		t.Fatal("num_reports beyond packet accepted")
 	}
 }
+
+// The XR block builders take a too-small (or nil) buffer without
+// panicking, as NewCCFeedbackBlock does: they allocate instead.
+func TestXRBlockBuildersShortBuffer(t *testing.T) {
+	r := NewRRTRBlock(0x0102030405060708, nil)
+	if ntp, err := r.RRTR(); err != nil || ntp != 0x0102030405060708 {
+		t.Fatalf("RRTR %x %v", ntp, err)
+	}
+	items := []DLRRItem{{1, 2, 3}, {4, 5, 6}}
+	d := NewDLRRBlock(items, make([]byte, 12))
+	if n, err := d.DLRRLen(); err != nil || n != 2 || d.DLRR(1) != items[1] {
+		t.Fatalf("DLRR %d %v", n, err)
+	}
+	buf := make([]byte, 0, 64)
+	if d := NewDLRRBlock(items, buf); &d.Body[0] != &buf[:1][0] {
+		t.Fatal("DLRR builder did not reuse a large enough buffer")
+	}
+}

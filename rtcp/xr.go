@@ -70,16 +70,18 @@ func (b *XRBlock) DLRR(i int) DLRRItem {
 	return DLRRItem{SSRC: binary.BigEndian.Uint32(s), LRR: binary.BigEndian.Uint32(s[4:]), DLRR: binary.BigEndian.Uint32(s[8:])}
 }
 
-// NewRRTRBlock encodes an RRTR block into buf (8 bytes needed).
+// NewRRTRBlock encodes an RRTR block into buf, reused when its capacity
+// holds the 8 bytes (else a new buffer is allocated).
 func NewRRTRBlock(ntp uint64, buf []byte) XRBlock {
-	buf = buf[:8]
+	buf = reuse(buf, 8)
 	binary.BigEndian.PutUint64(buf, ntp)
 	return XRBlock{Type: XRTypeRRTR, Body: buf}
 }
 
-// NewDLRRBlock encodes a DLRR block into buf (12 bytes per item needed).
+// NewDLRRBlock encodes a DLRR block into buf, reused when its capacity holds
+// the 12 bytes per item (else a new buffer is allocated).
 func NewDLRRBlock(items []DLRRItem, buf []byte) XRBlock {
-	buf = buf[:12*len(items)]
+	buf = reuse(buf, 12*len(items))
 	for i, it := range items {
 		binary.BigEndian.PutUint32(buf[12*i:], it.SSRC)
 		binary.BigEndian.PutUint32(buf[12*i+4:], it.LRR)
