@@ -80,9 +80,15 @@ type rtcpStream struct {
 type Option func(*Context) error
 
 // WithReplayWindow sets the replay window size in packets (RFC 3711
-// §3.3.2). It is rounded up to a power of two, at least 64.
+// §3.3.2). It is rounded up to a power of two, at least 64 and at most
+// MaxReplayWindow: the index estimate of RFC 3711 §3.3.1 places every packet
+// within 2^15 of the highest index, so a larger window could never be
+// consulted (and a huge n would only cost memory, or never end the rounding).
 func WithReplayWindow(n int) Option {
 	return func(c *Context) error {
+		if n > MaxReplayWindow {
+			return ErrReplayWindow
+		}
 		size := 64
 		for size < n {
 			size <<= 1

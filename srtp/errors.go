@@ -20,6 +20,7 @@ var (
 	ErrBufferTooSmall = newError("destination buffer has no room for the tag (RFC 3711 §3.1)")
 	ErrIndexExhaust   = newError("SRTCP index exhausted 2^31 packets; rekey (RFC 3711 §9.2)")
 	ErrProfile        = newError("unknown protection profile")
+	ErrReplayWindow   = newError("replay window larger than 2^15 packets, beyond the index estimate's reach (RFC 3711 §3.3.1, §3.3.2)")
 	ErrKDR            = newError("key derivation rate must be 0 or a power of two up to 2^24 (RFC 3711 §4.3.1, §8.2)")
 	ErrKeyLen         = newError("master key or salt length does not match the profile (RFC 3711 §8.2, RFC 6188 §6, RFC 7714 §12)")
 )

@@ -6,6 +6,11 @@ package srtp
 // libwebrtc does.
 const DefaultReplayWindow = 1024
 
+// MaxReplayWindow is the largest replay window WithReplayWindow accepts:
+// 2^15 packets, the reach of the index estimate (RFC 3711 §3.3.1,
+// Appendix A), as libsrtp also caps it.
+const MaxReplayWindow = 1 << 15
+
 // replayWindow is the sliding window of RFC 3711 §3.3.2 over 48-bit packet
 // indices (ROC || SEQ for SRTP, the SRTCP index for SRTCP). The bit for index
 // i lives at position i mod size in a ring, so advancing the window clears

@@ -161,3 +161,19 @@ func TestForget(t *testing.T) {
 		t.Fatalf("after Forget the stream starts anew: %v", err)
 	}
 }
+
+// WithReplayWindow refuses sizes past 2^15, which the index estimate can
+// never reach (RFC 3711 §3.3.1); before, a huge size was rounded up by a
+// loop that overflowed and never ended, or allocated without bound.
+func TestReplayWindowSizeBound(t *testing.T) {
+	key, salt := make([]byte, 16), make([]byte, 14)
+	for _, n := range []int{MaxReplayWindow + 1, 1 << 20, 1<<62 + 1} {
+		if _, err := NewContext(ProfileAES128CMHMACSHA1_80, key, salt, WithReplayWindow(n)); err != ErrReplayWindow {
+			t.Fatalf("window %d: %v, want ErrReplayWindow", n, err)
+		}
+	}
+	c, err := NewContext(ProfileAES128CMHMACSHA1_80, key, salt, WithReplayWindow(MaxReplayWindow))
+	if err != nil || c.windowSize != MaxReplayWindow {
+		t.Fatalf("window 2^15: %v, size %d", err, c.windowSize)
+	}
+}
