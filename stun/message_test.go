@@ -505,3 +505,30 @@ func TestTextAttributeEncodeLimits(t *testing.T) {
 		t.Errorf("763-byte SOFTWARE rejected: %v", err)
 	}
 }
+
+// RFC 8489 §14.13: an odd number of types is padded like any attribute
+// (zeros, Length counting only the types), not by repeating the last type
+// as RFC 3489 did; a receiver reads exactly Length/2 types.
+func TestUnknownAttributesOddCountPadding(t *testing.T) {
+	var b Builder
+	b.Reset(nil, BindingError, TransactionID{9})
+	b.AddUnknownAttributes([]AttrType{0x7ff1})
+	raw, err := b.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []byte{0x00, 0x0A, 0x00, 0x02, 0x7f, 0xf1, 0x00, 0x00}
+	if !bytes.Equal(raw[HeaderSize:], want) {
+		t.Fatalf("attribute % x, want % x", raw[HeaderSize:], want)
+	}
+	// RFC 3489 style padding (the last type repeated) is padding too.
+	raw[HeaderSize+6], raw[HeaderSize+7] = 0x7f, 0xf1
+	var m Message
+	if err := m.Unmarshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.UnknownAttributes(nil)
+	if err != nil || len(got) != 1 || got[0] != 0x7ff1 {
+		t.Fatalf("UnknownAttributes %v, %v; want [0x7FF1]", got, err)
+	}
+}
