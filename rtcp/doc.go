@@ -29,6 +29,17 @@
 // padding (with its count octet), reserved bits, profile extensions and
 // unknown packets are kept.
 //
+// Building, for a sender of RTCP such as an SFU: AppendCompound(dst, ...)
+// marshals packets into one reused buffer (padding only on the last,
+// RFC 3550 §6.4.1); SourceDescription.Reset/AddCNAME reuse SDES memory;
+// AppendReceiverReports splits more than 31 report blocks over several RRs
+// (§6.1); NTPTime, NTPMiddle, DelayUnits and RoundTrip do the §4 and
+// §6.4.1 timestamp arithmetic on times the caller passes in;
+// AppendNACKPairs packs lost sequence numbers; REMB.SetBitrate and
+// TMMBREntry.SetBitrate pick exponent and mantissa; TWCCBuilder turns
+// (sequence, arrival) pairs into transport-cc feedback. None of them
+// allocates once its buffers have grown.
+//
 // Deviations and choices:
 //
 //   - ValidateCompound does not require the SDES CNAME of RFC 3550 §6.1
