@@ -28,7 +28,9 @@ type CCFeedback struct {
 }
 
 // CCFeedbackBlock reports on one RTP stream: a 16-bit metric for each of
-// NumReports packets from BeginSeq on.
+// NumReports packets from BeginSeq on. RFC 8888 §3.1: "The value of
+// num_reports MAY be 0, indicating that there are no packet metric blocks
+// included for that SSRC."
 //
 // RFC 8888 §3.1 says the range is begin_seq to begin_seq+num_reports
 // "inclusive"; like pion and libwebrtc, and the num_reports name itself, this

@@ -206,6 +206,17 @@ func TestCCFeedbackRFC8888(t *testing.T) {
 	if err := p.Unmarshal(unhex(t, `8b cd 00 04 | 00000001 | 0000abcd | 0064 0009 | 12345678`)); err == nil {
 		t.Fatal("num_reports beyond packet accepted")
 	}
+	// "The value of num_reports MAY be 0, indicating that there are no
+	// packet metric blocks included for that SSRC": a bare 8-byte block,
+	// followed here by a second block with one (padded) metric.
+	b = unhex(t, `8b cd 00 07 | 00000001 | 0000abcd | 0064 0000 | 0000abce | 0010 0001 | 8400 0000 | 12345678`)
+	roundTrip(t, &p, b)
+	if len(p.Blocks) != 2 || p.Blocks[0].NumReports() != 0 || len(p.Blocks[0].Metrics) != 0 ||
+		p.Blocks[1].SSRC != 0xabce || p.Blocks[1].NumReports() != 1 || !p.Blocks[1].Metric(0).Received {
+		t.Fatalf("%+v", p.Blocks)
+	}
+	q.Blocks = []CCFeedbackBlock{NewCCFeedbackBlock(0xabcd, 100, nil, nil), NewCCFeedbackBlock(0xabce, 16, []CCMetric{{Received: true, ATO: 0x400}}, nil)}
+	checkMarshal(t, &q, b)
 }
 
 // The XR block builders take a too-small (or nil) buffer without
