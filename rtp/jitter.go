@@ -20,7 +20,10 @@ func (j *Jitter) Update(arrival, timestamp uint32) {
 		j.transit = transit
 		return
 	}
-	d := int64(transit) - int64(j.transit)
+	// D(i-1,i) of RFC 3550 §6.4.1, in 32-bit wrap-around arithmetic as the
+	// §A.8 code computes it: the clock offset in transit is arbitrary, so
+	// consecutive transits may straddle ±2^31 while differing by little.
+	d := int64(int32(uint32(transit) - uint32(j.transit)))
 	j.transit = transit
 	if d < 0 {
 		d = -d

@@ -68,3 +68,24 @@ func TestJitter(t *testing.T) {
 		t.Fatalf("jitter = %d, want ≈320", v)
 	}
 }
+
+// The transit time (arrival − timestamp) carries an arbitrary clock offset,
+// so two packets may have transits either side of ±2^31 while their
+// difference D is small; D must be taken modulo 2^32 (RFC 3550 §A.8). The
+// estimate must not depend on the offset.
+func TestJitterTransitWrap(t *testing.T) {
+	var wrap, plain Jitter
+	for i := uint32(0); i < 200; i++ {
+		ts := 1000 + 3000*i
+		d := uint32(i % 3)               // transit wanders by 0..2 units
+		wrap.Update(ts+0x7fffffff+d, ts) // straddles 2^31 − 1 / −2^31
+		plain.Update(ts+5000+d, ts)      // same D, far from the edge
+		if wrap.Value() != plain.Value() || wrap.jitter != plain.jitter {
+			t.Fatalf("packet %d: jitter %d (scaled %d) with transits across ±2^31, want %d (scaled %d)",
+				i, wrap.Value(), wrap.jitter, plain.Value(), plain.jitter)
+		}
+	}
+	if plain.Value() != 1 {
+		t.Fatalf("jitter %d for |D| of 1 and 2, want 1", plain.Value())
+	}
+}
