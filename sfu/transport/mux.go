@@ -204,8 +204,11 @@ func (m *Mux) ReportSRTPDrop(reason DropReason, from netip.AddrPort, err error) 
 	}
 }
 
-// Close stops the read loop, closes every peer and the socket. It waits for
-// the read loop; peers' DTLS connections are closed before it returns.
+// Close closes every peer, then the socket, and waits for the read loop.
+// Peers go first so that each DTLS session's close_notify still reaches
+// its browser (which then ends the session at once rather than after the
+// 30 s consent timeout, RFC 7675 §5.1). Close must not be called from a
+// Handler: it waits for the read loop that runs them.
 func (m *Mux) Close() error {
 	m.mu.Lock()
 	if m.closed {
@@ -218,10 +221,10 @@ func (m *Mux) Close() error {
 		peers = append(peers, p)
 	}
 	m.mu.Unlock()
-	err := m.conn.Close()
-	<-m.readDone
 	for _, p := range peers {
 		_ = p.Close()
 	}
+	err := m.conn.Close()
+	<-m.readDone
 	return err
 }

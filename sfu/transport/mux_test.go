@@ -388,3 +388,36 @@ func TestDropReasonOfShortDatagrams(t *testing.T) {
 		}
 	}
 }
+
+// Closing the mux tells every peer: the DTLS close_notify of each session
+// (RFC 5246 §7.2.1, kept by RFC 6347) goes out before the socket closes,
+// so the browser ends the session at once instead of waiting for ICE
+// consent to expire (RFC 7675 §5.1, 30 s).
+func TestMuxCloseSendsCloseNotify(t *testing.T) {
+	a := newEndpoint(t, "aaaa", "a-password-0123456789")
+	b := newEndpoint(t, "bbbb", "b-password-0123456789")
+	connectICE(t, a, b)
+	ra, rb := handshake(t, a, b, RoleServer,
+		[]Fingerprint{b.mux.Certificate().Fingerprint()},
+		[]Fingerprint{a.mux.Certificate().Fingerprint()})
+	if ra.err != nil || rb.err != nil {
+		t.Fatalf("handshake: a=%v b=%v", ra.err, rb.err)
+	}
+	readDone := make(chan error, 1)
+	go func() {
+		_, err := rb.s.Conn.Read(make([]byte, 100))
+		readDone <- err
+	}()
+	if err := a.mux.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-readDone:
+		if !errors.Is(err, io.EOF) {
+			t.Errorf("b's read ended with %v, want io.EOF from close_notify", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("b got no close_notify from a's Mux.Close")
+	}
+	_ = b.mux.Close()
+}
