@@ -75,10 +75,7 @@ func TestServerRejectsUnanswerableOffers(t *testing.T) {
 		"garbage":            {"/whip/r", "this is not SDP", "RFC 8866"},
 		"WHIP without media": {"/whip/r", strings.Split(chromeOffer, "m=audio")[0] + "m=application" + strings.Split(chromeOffer, "m=application")[1], "no audio or video"},
 		"no common codec":    {"/whip/r", strings.NewReplacer("opus/", "x-opus/", "VP8/", "x-vp8/", "H264/", "x-h264/").Replace(chromeOffer), "no audio or video"},
-		// Audio has only PCMU left, so the offerer-tagged section is
-		// rejected, and with it the whole BUNDLE group (RFC 9143 §7.3.3).
-		"tagged section without codec": {"/whip/r", strings.NewReplacer("opus/", "x-opus/").Replace(chromeOffer), "BUNDLE"},
-		"bad fingerprint":              {"/whep/r", strings.ReplaceAll(chromeOffer, "sha-256 6B:8B", "sha-256 ZZ:8B"), "fingerprint"},
+		"bad fingerprint":    {"/whep/r", strings.ReplaceAll(chromeOffer, "sha-256 6B:8B", "sha-256 ZZ:8B"), "fingerprint"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -95,5 +92,32 @@ func TestServerRejectsUnanswerableOffers(t *testing.T) {
 	}
 	if got := s.Stats()["sessions"]; got != 0 {
 		t.Fatalf("sessions = %d after rejected offers", got)
+	}
+}
+
+// An audio section with no codec the SFU receives (only PCMU left) is never
+// accepted: either sdp.Answer moves the BUNDLE tag and the section is
+// rejected with port 0, or the offer is refused naming BUNDLE (RFC 9143
+// §7.3.3: the offerer-tagged section cannot be rejected alone).
+func TestServerRefusesAudioWithoutCodec(t *testing.T) {
+	_, hs := newTestServer(t)
+	offer := strings.NewReplacer("opus/", "x-opus/").Replace(chromeOffer)
+	resp, err := http.Post(hs.URL+"/whip/r", "application/sdp", strings.NewReader(offer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusCreated:
+		if !strings.Contains(string(body), "m=audio 0 ") {
+			t.Fatalf("answer accepts audio without a codec:\n%s", body)
+		}
+	case http.StatusBadRequest:
+		if !strings.Contains(string(body), "BUNDLE") {
+			t.Fatalf("400 without the reason: %s", body)
+		}
+	default:
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
 	}
 }
