@@ -18,7 +18,8 @@ import (
 //   - the packet is padded to 32 bits with RTCP padding (P bit, count octet),
 //     so it must be the last packet of its compound (RFC 3550 §6.4.1:
 //     "padding MUST only be added to the last individual packet");
-//     AppendCompound refuses anything after it.
+//     AppendCompound refuses anything after it. BuildZeroPadded aligns
+//     with zero octets instead, for a packet that is not last.
 //
 // Arrival times are durations on any monotonic clock of the caller (the
 // package has no clock). The builder owns the memory the built packet
@@ -182,6 +183,23 @@ func (b *TWCCBuilder) Build(p *TransportCC) error {
 		b.padding = [3]byte{}
 		b.padding[n-1] = byte(n)
 		p.Padding = b.padding[:n]
+	}
+	return nil
+}
+
+// BuildZeroPadded is Build with the padding the draft's figure shows
+// (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1, "zero
+// padding" after the last receive delta): 1 to 3 zero octets in Tail and
+// the P bit clear, so the packet may sit anywhere in a compound (RFC 3550
+// §6.4.1 allows the P bit on the last packet only). Build's RTCP padding
+// is what libwebrtc sends; both decode the same.
+func (b *TWCCBuilder) BuildZeroPadded(p *TransportCC) error {
+	if err := b.Build(p); err != nil {
+		return err
+	}
+	if n := len(p.Padding); n > 0 {
+		b.padding = [3]byte{}
+		p.Tail, p.Padding = b.padding[:n], nil
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package rtcp
 
 import (
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -276,4 +277,56 @@ func TestTWCCBuilderRunLengthMax(t *testing.T) {
 	}
 	var back TransportCC
 	roundTrip(t, &back, b)
+}
+
+// BuildZeroPadded aligns with the draft's zero padding instead of RTCP
+// padding: same feedback, P bit clear, and it may precede other packets.
+func TestTWCCBuildZeroPadded(t *testing.T) {
+	var bld TWCCBuilder
+	bld.Reset(1, 2, 100, 7)
+	for i, at := range []time.Duration{0, time.Millisecond, 90 * time.Millisecond} {
+		if err := bld.Add(100+uint16(2*i), time.Second+at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var padded, zero TransportCC
+	if err := bld.Build(&padded); err != nil {
+		t.Fatal(err)
+	}
+	pb, err := padded.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bld.BuildZeroPadded(&zero); err != nil {
+		t.Fatal(err)
+	}
+	if len(padded.Padding) == 0 || len(zero.Padding) != 0 || len(zero.Tail) != len(padded.Padding) {
+		t.Fatalf("padding %x / tail %x, padding %x", padded.Padding, zero.Tail, zero.Padding)
+	}
+	pli := PLI{SenderSSRC: 1, MediaSSRC: 2}
+	b, err := AppendCompound(nil, &ReceiverReport{SSRC: 1}, &zero, &pli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ValidateCompound(b); err != nil {
+		t.Fatal(err)
+	}
+	it := NewIterator(b)
+	var p Packet
+	it.Next(&p)
+	it.Next(&p)
+	if p.Padding || len(p.Raw) != len(pb) {
+		t.Fatalf("zero-padded TWCC: P=%v, %d bytes, RTCP-padded %d", p.Padding, len(p.Raw), len(pb))
+	}
+	var back TransportCC
+	roundTrip(t, &back, p.Raw)
+	if !maps.Equal(arrivals(&back), arrivals(&padded)) {
+		t.Fatalf("arrivals differ: %v vs %v", arrivals(&back), arrivals(&padded))
+	}
+	for _, z := range back.Tail {
+		if z != 0 {
+			t.Fatalf("tail %x not zero", back.Tail)
+		}
+	}
+	t.Run("tshark", func(t *testing.T) { TsharkCheckTWCC(t, [][]byte{p.Raw, pb}) })
 }
