@@ -48,30 +48,24 @@ func (h *Header) CSRCs() []uint32 { return h.CSRC[:min(h.CSRCCount, MaxCSRC)] }
 
 // Unmarshal parses the RTP header at the start of b and returns its length
 // in bytes: 12 + 4·CC, plus 4 + the extension length when X is set
-// (RFC 3550 §5.1, §5.3.1). It does not allocate; h.ExtensionPayload
-// references b. For RFC 8285 extension profiles every element is checked
-// to lie inside the block, so Extensions never meets a malformed element.
+// (RFC 3550 §5.1, §5.3.1; the framing is HeaderLength's). It does not
+// allocate; h.ExtensionPayload references b. For RFC 8285 extension
+// profiles every element is checked to lie inside the block, so Extensions
+// never meets a malformed element. Framing errors wrap HeaderLength's.
 func (h *Header) Unmarshal(b []byte) (n int, err error) {
-	if len(b) < HeaderSize {
-		return 0, fmt.Errorf("rtp: header length %d, want at least %d (RFC 3550 §5.1)", len(b), HeaderSize)
-	}
-	v := b[0] >> 6
-	if v != 2 {
-		return 0, fmt.Errorf("rtp: version %d, want 2 (RFC 3550 §5.1)", v)
+	n, ext, err := HeaderLength(b)
+	if err != nil {
+		return 0, framingError(b, err)
 	}
 	cc := b[0] & 0x0f
-	h.Version = v
+	h.Version = b[0] >> 6
 	h.Padding = b[0]&0x20 != 0
-	h.Extension = b[0]&0x10 != 0
+	h.Extension = ext >= 0
 	h.Marker = b[1]&0x80 != 0
 	h.PayloadType = b[1] & 0x7f
 	h.SequenceNumber = binary.BigEndian.Uint16(b[2:])
 	h.Timestamp = binary.BigEndian.Uint32(b[4:])
 	h.SSRC = binary.BigEndian.Uint32(b[8:])
-	n = HeaderSize + 4*int(cc)
-	if len(b) < n {
-		return 0, fmt.Errorf("rtp: header length %d, CC %d needs %d (RFC 3550 §5.1)", len(b), cc, n)
-	}
 	h.CSRCCount = cc
 	for i := 0; i < int(cc); i++ {
 		h.CSRC[i] = binary.BigEndian.Uint32(b[HeaderSize+4*i:])
@@ -79,24 +73,36 @@ func (h *Header) Unmarshal(b []byte) (n int, err error) {
 	h.ExtensionProfile = 0
 	h.ExtensionPayload = nil
 	h.ExtensionOffset = 0
-	if !h.Extension {
+	if ext < 0 {
 		return n, nil
 	}
-	if len(b) < n+4 {
-		return 0, fmt.Errorf("rtp: header length %d, extension header needs %d (RFC 3550 §5.3.1)", len(b), n+4)
-	}
-	h.ExtensionProfile = binary.BigEndian.Uint16(b[n:])
-	extLen := 4 * int(binary.BigEndian.Uint16(b[n+2:]))
-	start := n + 4
-	if len(b) < start+extLen {
-		return 0, fmt.Errorf("rtp: header extension length %d words needs %d bytes, have %d (RFC 3550 §5.3.1)", extLen/4, start+extLen, len(b))
-	}
-	h.ExtensionPayload = b[start : start+extLen : start+extLen]
-	h.ExtensionOffset = start
+	h.ExtensionProfile = binary.BigEndian.Uint16(b[ext:])
+	h.ExtensionPayload = b[ext+4 : n : n]
+	h.ExtensionOffset = ext + 4
 	if err := validateExtensionElements(h.ExtensionProfile, h.ExtensionPayload); err != nil {
 		return 0, err
 	}
-	return start + extLen, nil
+	return n, nil
+}
+
+// framingError adds to a HeaderLength error the lengths that broke the rule.
+func framingError(b []byte, err error) error {
+	switch err {
+	case ErrHeaderShort:
+		return fmt.Errorf("%w: length %d", err, len(b))
+	case ErrVersion:
+		return fmt.Errorf("%w: version %d", err, b[0]>>6)
+	case ErrCSRCOverrun:
+		return fmt.Errorf("%w: length %d, CC %d needs %d", err, len(b), b[0]&0x0f, HeaderSize+4*int(b[0]&0x0f))
+	case ErrExtensionOverrun:
+		n := HeaderSize + 4*int(b[0]&0x0f)
+		if len(b) < n+4 {
+			return fmt.Errorf("%w: length %d, extension header needs %d", err, len(b), n+4)
+		}
+		words := int(binary.BigEndian.Uint16(b[n+2:]))
+		return fmt.Errorf("%w: length %d words needs %d bytes, have %d", err, words, n+4+4*words, len(b))
+	}
+	return err
 }
 
 // MarshalSize returns the number of bytes MarshalTo writes.

@@ -34,10 +34,11 @@
 //     r = index DIV kdr (RFC 3711 §4.3.1), allocating one key set per rekey.
 //     For the SRTCP labels with a non-zero rate, r is the 32-bit
 //     0 || SRTCP index (RFC 3711 §4.3.2, as NIST SP 800-135 reads it).
-//   - The RTP header is walked here (RFC 3550 §5.1, §5.3.1: CSRCs and the
-//     extension block), not with rtp.Header.Unmarshal: that one builds its
-//     errors with fmt.Errorf and rejects malformed RFC 8285 elements, and a
-//     forged packet must cost no allocation and be refused by its tag.
+//   - The RTP header's framing (RFC 3550 §5.1, §5.3.1: CSRCs and the
+//     extension block) comes from rtp.HeaderLength, not rtp.Header.Unmarshal:
+//     that one builds its errors with fmt.Errorf and rejects malformed
+//     RFC 8285 elements, and a forged packet must cost no allocation and be
+//     refused by its tag.
 //   - AES-CM: crypto/cipher.NewCTR allocates per IV, so counter blocks are
 //     encrypted directly: eight at a time with AES-NI on amd64 (our own
 //     FIPS-197 key schedule feeds it), else one cipher.Block.Encrypt each.

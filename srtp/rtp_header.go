@@ -1,6 +1,10 @@
 package srtp
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/plainrtc/plainrtc/rtp"
+)
 
 // rtpHeader is what SRTP needs from an RTP header (RFC 3550 §5.1): where the
 // payload starts, and where the header extension (RFC 3550 §5.3.1) lies.
@@ -11,29 +15,24 @@ type rtpHeader struct {
 	extOff int // offset of the extension's 16-bit profile field, or -1
 }
 
-// parseRTPHeader walks the fixed header, the CSRC list and the header
-// extension (RFC 3550 §5.1, §5.3.1) of b. It reads nothing else.
+// parseRTPHeader reads the sequence number and SSRC of b and its framing
+// (RFC 3550 §5.1, §5.3.1) with rtp.HeaderLength, which allocates nothing
+// and does not judge the RFC 8285 elements: a packet is refused by its tag,
+// not by its extension contents.
 func parseRTPHeader(b []byte, h *rtpHeader) error {
-	if len(b) < 12 {
+	n, ext, err := rtp.HeaderLength(b)
+	switch err {
+	case nil:
+	case rtp.ErrHeaderShort:
 		return ErrShortRTP
-	}
-	if b[0]>>6 != 2 {
+	case rtp.ErrVersion:
 		return ErrRTPVersion
-	}
-	n := 12 + 4*int(b[0]&0x0f)
-	h.seq = binary.BigEndian.Uint16(b[2:4])
-	h.ssrc = binary.BigEndian.Uint32(b[8:12])
-	h.extOff = -1
-	if b[0]&0x10 != 0 {
-		if len(b) < n+4 {
-			return ErrRTPHeader
-		}
-		h.extOff = n
-		n += 4 + 4*int(binary.BigEndian.Uint16(b[n+2:n+4]))
-	}
-	if len(b) < n {
+	default:
 		return ErrRTPHeader
 	}
+	h.seq = binary.BigEndian.Uint16(b[2:4])
+	h.ssrc = binary.BigEndian.Uint32(b[8:12])
 	h.length = n
+	h.extOff = ext
 	return nil
 }
