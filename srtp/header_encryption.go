@@ -16,6 +16,25 @@ import "encoding/binary"
 // the mask of RFC 6904 §4.1), and padding bytes between elements consume
 // none, as libsrtp — the implementation Chromium uses — does.
 //
+// RFC 6904 §4 defines the result with a mask over the extension (1s on the
+// data of encrypted elements) applied to a keystream as long as the
+// extension, which would make padding consume keystream too; libsrtp
+// (srtp_process_header_encryption) instead draws 1+len (one-byte) or 2+len
+// (two-byte) keystream bytes per element and skips padding without drawing,
+// and interoperating with it is what matters. Where the two differ:
+//   - padding between elements: we follow libsrtp (no keystream);
+//   - padding before the first element: libsrtp reads a leading 0x00 as an
+//     element of ID 0 and length 1; we treat it as padding (RFC 8285 §4.2);
+//     browsers do not send leading padding;
+//   - two-byte blocks: libsrtp 2.x tests the profile as
+//     (profile & 0x1fff) == 0x100, which no 0x100X profile matches, so it
+//     leaves two-byte elements in the clear; we encrypt them as RFC 6904 and
+//     RFC 8285 §4.3 say. Negotiate encryption of two-byte elements only with
+//     peers known not to use libsrtp.
+//
+// The session keys come from labels 0x06 (header encryption key) and 0x07
+// (header salting key), as RFC 6904 §4.1 adds them to RFC 3711 §4.3.
+//
 // Malformed elements stop the walk: the remaining bytes stay as they are,
 // which the packet's authentication covers either way.
 func (c *Context) cryptHeaderExtension(k *sessionKeys, b []byte, h *rtpHeader, index int64) {
