@@ -142,18 +142,17 @@ func (m *Mux) AddPeer(localUfrag string, h Handler) (*Peer, error) {
 	return p, nil
 }
 
-func (m *Mux) bindAddr(addr netip.AddrPort, p *Peer) {
+// bindAddr routes addr to p and returns the peer it was routed to before
+// (nil if none). The caller logs a move after releasing its own lock.
+func (m *Mux) bindAddr(addr netip.AddrPort, p *Peer) (prev *Peer) {
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	if m.closed {
-		m.mu.Unlock()
-		return
+		return nil
 	}
-	prev := m.byAddr[addr]
+	prev = m.byAddr[addr]
 	m.byAddr[addr] = p
-	m.mu.Unlock()
-	if prev != nil && prev != p {
-		m.log.Warn("remote address moved to another peer", "addr", addr.String(), "from_ufrag", prev.ufrag, "to_ufrag", p.ufrag)
-	}
+	return prev
 }
 
 func (m *Mux) unregister(p *Peer, addrs []netip.AddrPort) {

@@ -2,11 +2,14 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/netip"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -180,4 +183,48 @@ func TestMuxCloseSendsCloseNotify(t *testing.T) {
 		t.Fatal("b got no close_notify from a's Mux.Close")
 	}
 	_ = b.mux.Close()
+}
+
+// blockingHandler is a slog.Handler whose Handle blocks on records whose
+// message contains match until release is closed.
+type blockingHandler struct {
+	match   string
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (h *blockingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *blockingHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
+func (h *blockingHandler) WithGroup(string) slog.Handler           { return h }
+func (h *blockingHandler) Handle(_ context.Context, r slog.Record) error {
+	if strings.Contains(r.Message, h.match) {
+		close(h.entered)
+		<-h.release
+	}
+	return nil
+}
+
+// No peer lock is held while logging: when an address moves to another
+// peer and the log sink stalls, that peer can still be closed.
+func TestNoPeerLockWhileLogging(t *testing.T) {
+	h := &blockingHandler{match: "moved", entered: make(chan struct{}), release: make(chan struct{})}
+	m, err := Listen(Config{Addr: netip.MustParseAddrPort("127.0.0.1:0"), Logger: slog.New(h)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	defer close(h.release)
+	x, _ := m.AddPeer("xxxx", discardHandler{})
+	y, _ := m.AddPeer("yyyy", discardHandler{})
+	addr := netip.MustParseAddrPort("127.0.0.1:9")
+	x.Bind(addr)
+	go y.Bind(addr) // moves addr from x to y and logs it
+	<-h.entered
+	closed := make(chan struct{})
+	go func() { _ = y.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Peer.Close blocked behind a log call made under the peer's lock")
+	}
 }

@@ -110,11 +110,12 @@ func (p *Peer) bind(addr netip.AddrPort, sel bool) {
 			break
 		}
 	}
+	var prev *Peer
 	if !known {
 		p.addrs = append(p.addrs, addr)
 		// Under p.mu so that a concurrent Close cannot miss this address
 		// (lock order: Peer.mu, then Mux.mu; the mux never calls back in).
-		p.mux.bindAddr(addr, p)
+		prev = p.mux.bindAddr(addr, p)
 	}
 	if cur := p.remote.Load(); cur == nil || (sel && *cur != addr) {
 		selected := addr // allocated only when the selection changes
@@ -122,6 +123,10 @@ func (p *Peer) bind(addr netip.AddrPort, sel bool) {
 		p.remoteAddr.Store(net.UDPAddrFromAddrPort(addr))
 	}
 	p.mu.Unlock()
+	// Logged without p.mu: a slow log sink must not block Close.
+	if prev != nil && prev != p {
+		p.mux.log.Warn("remote address moved to another peer", "addr", addr.String(), "from_ufrag", prev.ufrag, "to_ufrag", p.ufrag)
+	}
 }
 
 // Write sends one datagram to the selected remote address.
