@@ -194,8 +194,8 @@ type blockingHandler struct {
 }
 
 func (h *blockingHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h *blockingHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
-func (h *blockingHandler) WithGroup(string) slog.Handler           { return h }
+func (h *blockingHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *blockingHandler) WithGroup(string) slog.Handler            { return h }
 func (h *blockingHandler) Handle(_ context.Context, r slog.Record) error {
 	if strings.Contains(r.Message, h.match) {
 		close(h.entered)
