@@ -182,6 +182,10 @@ func (a *Agent) Restart(now time.Time) error {
 		return err
 	}
 	a.restartOffered = true
+	// The peer checks with its new ufrag as soon as it has our offer,
+	// before its answer reaches us (RFC 8445 §7.3): until then only the
+	// local half of USERNAME is known, as before the first answer.
+	a.usernames[0], a.exact[0] = a.local.Ufrag+":", false
 	return nil
 }
 

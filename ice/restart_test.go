@@ -123,3 +123,30 @@ func TestLocalRestartCompletedByAnswer(t *testing.T) {
 		t.Errorf("peer's restart after ours: restarted %v, %v", restarted, err)
 	}
 }
+
+// After Restart the peer starts checking with its new credentials as soon
+// as it has our offer, which may be before its answer reaches us
+// (RFC 8445 §7.3): such checks, signed with our new password, are
+// answered; the old remote ufrag with the new local one is not required.
+func TestLocalRestartChecksBeforeAnswer(t *testing.T) {
+	a := newAgent(t, ice.Config{})
+	handle(t, a, req{tid: 1, useCandidate: true}, peerA, t0)
+	if err := a.Restart(t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	nc := a.LocalCredentials()
+	early := req{tid: 2, useCandidate: true, username: nc.Ufrag + ":peer2", pwd: nc.Pwd}
+	if m, err := handle(t, a, early, peerA, t0.Add(2*time.Second)); m == nil || m.Type != stun.BindingSuccess {
+		t.Fatalf("check with the new credentials before the answer: %v", err)
+	}
+	if m, _ := handle(t, a, req{tid: 3, username: nc.Ufrag + ":peer2", pwd: "wrongPasswordOf22chars"}, peerA, t0.Add(2*time.Second)); m != nil {
+		t.Error("wrong password accepted")
+	}
+	// The answer pins the remote ufrag again.
+	if _, err := a.SetRemoteCredentials(ice.Credentials{Ufrag: "peer2", Pwd: "anotherPeerPassword123"}, t0.Add(3*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := handle(t, a, req{tid: 4, username: nc.Ufrag + ":peer3", pwd: nc.Pwd}, peerA, t0.Add(4*time.Second)); m != nil {
+		t.Error("other remote ufrag accepted after the answer")
+	}
+}
