@@ -58,7 +58,12 @@ func TestParseErrors(t *testing.T) {
 		{head + "m=audio 9 RTP/AVP 0\nc=IN IP4\n", 6, "c= needs"},
 		{head + "b=AS:1\n", 5, "b= after t= breaks the line order"},
 		{head + "m=audio 9 RTP/AVP 0\nc=IN IP4 0.0.0.0\ni=late\n", 7, "breaks the line order"},
-		{head + "z=0 0\nr=1 1 0\n", 6, "breaks the line order"},
+		// RFC 8866 §9: z= only inside a time description, after its r= lines.
+		{head + "z=0 0\nr=1 1 0\n", 5, "z= must follow the r= lines"},
+		{head + "r=1 1 0\nz=0 0\nz=1 0\n", 7, "repeated z= line"},
+		{head + "r=1 1 0\nz=0 0\nr=1 1 0\n", 7, "r= must follow a t="},
+		{head + "k=clear:x\nz=0 0\n", 6, "z= after k= breaks the line order"},
+		{"v=0\no=- 1 2 IN IP4 0.0.0.0\ns=-\nz=0 0\n", 4, "z= must follow the r= lines"},
 		{"v=0\no=- 1 2 IN IP4 0.0.0.0\ns=-\nr=1 1 0\n", 4, "r= must follow a t="},
 		{"v=0\r\nv=0\r\n", 2, "second line must be o="},
 		// As many CRs as LFs, but one is inside a line: the CRLF fast path
@@ -201,5 +206,22 @@ func TestCodecMatches(t *testing.T) {
 		if got := tc.c.Matches(tc.r, FMTP{Params: tc.fmtp}); got != tc.want {
 			t.Errorf("%s vs %v %q: %v, want %v", tc.c.Name, tc.r, tc.fmtp, got, tc.want)
 		}
+	}
+}
+
+// RFC 8866 §9: each time description may end in its own z= after its r=
+// lines (time-description = t [1*r [z]]), then k= and a= follow; RFC 4566's
+// single z= after all t= lines is no longer the grammar.
+func TestParseTimeDescriptionsWithZones(t *testing.T) {
+	in := "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\n" +
+		"t=3034423619 3042462419\r\nr=604800 3600 0 90000\r\nz=2882844526 -1h\r\n" +
+		"t=3042462419 0\r\nr=7d 1h 0 25h\r\nz=2898848070 0\r\n" +
+		"k=prompt\r\na=recvonly\r\nm=audio 9 RTP/AVP 0\r\nk=prompt\r\na=mid:0\r\n"
+	s, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(s.Marshal()); got != in {
+		t.Errorf("round trip %q, want %q", got, in)
 	}
 }

@@ -2,13 +2,20 @@ package sdp
 
 // Line order of RFC 8866 §5 / §9:
 //
-//	session:  v o s [i] [u] *e *p [c] *b 1*(t *r) [z] [k] *a
+//	session:  v o s [i] [u] *e *p [c] *b 1*time-description [k] *a
+//	time-description:  t [1*r [z]]
 //	media:    m [i] *c *b [k] *a
+//
+// Unlike RFC 4566, whose one z= followed all time descriptions, RFC 8866
+// §9 puts z= inside a time description, after at least one r= line
+// (repeat-description = 1*repeat-field [zone-field]); so t r z t is valid
+// and t z is not. k= is obsolete (§5.12) but still grammar: it is kept in
+// its place and round-trips.
 //
 // Each letter gets a rank; ranks may not decrease, and a letter that may
 // appear once may not repeat. §5: "when present, they must appear in exactly
-// the order given here".
-var sessionRank = [256]int8{'v': 1, 'o': 2, 's': 3, 'i': 4, 'u': 5, 'e': 6, 'p': 7, 'c': 8, 'b': 9, 't': 10, 'r': 10, 'z': 11, 'k': 12, 'a': 13}
+// the order given here". t, r and z share the time-description rank.
+var sessionRank = [256]int8{'v': 1, 'o': 2, 's': 3, 'i': 4, 'u': 5, 'e': 6, 'p': 7, 'c': 8, 'b': 9, 't': 10, 'r': 10, 'z': 10, 'k': 11, 'a': 12}
 
 var mediaRank = [256]int8{'m': 1, 'i': 2, 'c': 3, 'b': 4, 'k': 5, 'a': 6}
 
@@ -67,11 +74,13 @@ func (st *orderState) next(n int, l Line) error {
 		return lineErr(n, text(), string(l.Type)+"= after "+string(st.last)+"= breaks the line order (RFC 8866 §5)")
 	case r == st.rank && l.Type == st.last && !repeatable[l.Type]:
 		return lineErr(n, text(), "repeated "+string(l.Type)+"= line (RFC 8866 §5)")
-	case r == st.rank && l.Type != st.last && !(l.Type == 't' || l.Type == 'r'):
+	case r == st.rank && l.Type != st.last && !(l.Type == 't' || l.Type == 'r' || l.Type == 'z'):
 		return lineErr(n, text(), string(l.Type)+"= after "+string(st.last)+"= breaks the line order (RFC 8866 §5)")
 	case l.Type == 'r' && st.last != 't' && st.last != 'r':
 		return lineErr(n, text(), "r= must follow a t= line (RFC 8866 §5.10)")
-	case !st.inMedia && r > 10 && !st.sawT:
+	case l.Type == 'z' && st.last != 'r':
+		return lineErr(n, text(), "z= must follow the r= lines of its t= (RFC 8866 §9 repeat-description = 1*repeat-field [zone-field])")
+	case !st.inMedia && r > sessionRank['t'] && !st.sawT:
 		return lineErr(n, text(), "missing t= line before "+string(l.Type)+"= (RFC 8866 §5.9)")
 	}
 	if l.Type == 't' {
