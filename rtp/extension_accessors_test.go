@@ -72,3 +72,40 @@ func TestHeaderTypedAccessors(t *testing.T) {
 		}
 	}
 }
+
+// The accessors allocate nothing, also for an absent element (browsers stop
+// sending mid and rid once acknowledged) or a malformed one (an attacker's
+// choice): before, each built a fmt.Errorf error it then discarded.
+func TestHeaderTypedAccessorsAllocateNothing(t *testing.T) {
+	var l ExtensionList
+	l.Set(1, []byte{})      // empty: too short for every type
+	l.Set(4, []byte("a b")) // not a token, not a rid
+	var h Header
+	if err := l.SetOn(&h, make([]byte, 16)); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []uint8{1, 4, 9} { // malformed, malformed, absent
+		allocs := testing.AllocsPerRun(50, func() {
+			h.AudioLevel(id)
+			h.AbsSendTime(id)
+			h.TransportCC(id)
+			h.PlayoutDelay(id)
+			h.VideoOrientation(id)
+			h.Mid(id)
+			h.RtpStreamID(id)
+			h.RepairedRtpStreamID(id)
+		})
+		if allocs != 0 {
+			t.Errorf("ID %d: accessors allocate %v times", id, allocs)
+		}
+		if _, ok := h.Mid(id); ok {
+			t.Errorf("ID %d: Mid ok", id)
+		}
+		if _, ok := h.RtpStreamID(id); ok {
+			t.Errorf("ID %d: RtpStreamID ok", id)
+		}
+		if _, ok := h.AudioLevel(id); ok && id != 4 { // "a b" is a level
+			t.Errorf("ID %d: AudioLevel ok", id)
+		}
+	}
+}
