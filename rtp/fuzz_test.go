@@ -2,6 +2,7 @@ package rtp
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 )
 
@@ -18,9 +19,16 @@ func FuzzHeader(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var h Header
+		hn, ext, herr := HeaderLength(b)
 		n, err := h.Unmarshal(b)
+		if herr != nil && !errors.Is(err, herr) {
+			t.Fatalf("HeaderLength: %v, Unmarshal: %v", herr, err)
+		}
 		if err != nil {
 			return
+		}
+		if hn != n || h.Extension != (ext >= 0) || (ext >= 0 && ext+4 != h.ExtensionOffset) {
+			t.Fatalf("HeaderLength = %d, %d; Unmarshal %d, extension at %d", hn, ext, n, h.ExtensionOffset)
 		}
 		if n > len(b) || n != h.MarshalSize() {
 			t.Fatalf("n = %d, MarshalSize %d, len %d", n, h.MarshalSize(), len(b))
