@@ -22,6 +22,10 @@
 //   - DTLS, SRTP and SRTCP are routed by source address, and only from
 //     addresses bound this way: anything else is dropped as unknown-address.
 //
+// ICE consent (RFC 7675 §5.1) is the ICE agent's, not the mux's: when the
+// agent reports consent lost, [Peer.StopSending] makes every Write to the
+// peer fail (media, DTLS, SCTP), while STUN responses still go out.
+//
 // Every drop has a reason and an atomic counter ([Counters], [DropReason])
 // and a log/slog line; to survive floods, a reason is logged on its 1st,
 // 2nd, 4th, 8th... occurrence with the running count. No lock is held while

@@ -228,3 +228,37 @@ func TestNoPeerLockWhileLogging(t *testing.T) {
 		t.Fatal("Peer.Close blocked behind a log call made under the peer's lock")
 	}
 }
+
+// StopSending (ICE consent lost, RFC 7675 §5.1) stops everything Write
+// carries, DTLS included, while STUN responses via WriteTo still go out;
+// a new nomination (Select) resumes sending.
+func TestStopSendingOnConsentLoss(t *testing.T) {
+	a := newEndpoint(t, "aaaa", "a-password-0123456789")
+	b := newEndpoint(t, "bbbb", "b-password-0123456789")
+	connectICE(t, a, b)
+	ra, rb := handshake(t, a, b, RoleServer,
+		[]Fingerprint{b.mux.Certificate().Fingerprint()},
+		[]Fingerprint{a.mux.Certificate().Fingerprint()})
+	if ra.err != nil || rb.err != nil {
+		t.Fatalf("handshake: a=%v b=%v", ra.err, rb.err)
+	}
+	sentBefore := a.mux.Counters.Sent.Load()
+	a.peer.StopSending()
+	rtp := append([]byte{0x80, 0x60, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1}, make([]byte, 20)...)
+	if _, err := a.peer.Write(rtp); !errors.Is(err, ErrConsentExpired) {
+		t.Errorf("media write after consent loss: %v", err)
+	}
+	if _, err := ra.s.Conn.Write([]byte("sctp")); err == nil {
+		t.Error("DTLS write after consent loss succeeded")
+	}
+	if got := a.mux.Counters.Sent.Load() - sentBefore; got != 0 {
+		t.Errorf("%d datagrams sent after consent loss", got)
+	}
+	if _, err := a.peer.WriteTo(bindingRequest(t, "x", "y", "pw"), b.mux.LocalAddrPort()); err != nil {
+		t.Errorf("STUN via WriteTo after consent loss: %v", err)
+	}
+	a.peer.Select(b.mux.LocalAddrPort())
+	if _, err := a.peer.Write(rtp); err != nil {
+		t.Errorf("write after a new nomination: %v", err)
+	}
+}

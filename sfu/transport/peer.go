@@ -53,6 +53,7 @@ type Peer struct {
 	remoteAddr atomic.Pointer[net.UDPAddr]    // the same as a net.Addr, for pion
 
 	isClosed atomic.Bool // closed, readable without mu by writers
+	stopped  atomic.Bool // StopSending called and no Select since
 
 	mu     sync.Mutex // guards addrs, dtls, closed
 	addrs  []netip.AddrPort
@@ -62,6 +63,9 @@ type Peer struct {
 
 // ErrPeerClosed is returned by writes on a closed peer.
 var ErrPeerClosed = errors.New("transport: peer closed")
+
+// ErrConsentExpired is returned by Write after StopSending.
+var ErrConsentExpired = errors.New("transport: ICE consent expired, sending stopped (RFC 7675 §5.1)")
 
 // ErrNoRemoteAddress is returned by writes before any address was bound.
 var ErrNoRemoteAddress = errors.New("transport: peer has no authenticated remote address yet")
@@ -117,6 +121,9 @@ func (p *Peer) bind(addr netip.AddrPort, sel bool) {
 		// (lock order: Peer.mu, then Mux.mu; the mux never calls back in).
 		prev = p.mux.bindAddr(addr, p)
 	}
+	if sel {
+		p.stopped.Store(false)
+	}
 	if cur := p.remote.Load(); cur == nil || (sel && *cur != addr) {
 		selected := addr // allocated only when the selection changes
 		p.remote.Store(&selected)
@@ -129,10 +136,22 @@ func (p *Peer) bind(addr netip.AddrPort, sel bool) {
 	}
 }
 
+// StopSending is what "media stops" means here when ICE consent expires
+// (RFC 7675 §5.1: the endpoint "MUST immediately cease" sending on the
+// pair): from now on Write, which carries SRTP, SRTCP and DTLS (SCTP and
+// the close_notify of a later Close included), fails with
+// ErrConsentExpired. WriteTo, used for STUN responses to the peer's
+// checks, still works. A later Select (a nomination, which the ICE agent
+// only accepts again after a restart) resumes sending.
+func (p *Peer) StopSending() { p.stopped.Store(true) }
+
 // Write sends one datagram to the selected remote address.
 func (p *Peer) Write(b []byte) (int, error) {
 	if p.isClosed.Load() {
 		return 0, ErrPeerClosed
+	}
+	if p.stopped.Load() {
+		return 0, ErrConsentExpired
 	}
 	a := p.remote.Load()
 	if a == nil {
