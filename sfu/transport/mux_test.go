@@ -261,4 +261,14 @@ func TestStopSendingOnConsentLoss(t *testing.T) {
 	if _, err := a.peer.Write(rtp); err != nil {
 		t.Errorf("write after a new nomination: %v", err)
 	}
+	// Closing a peer that stopped sending does not hang on the
+	// close_notify it may not send.
+	a.peer.StopSending()
+	closed := make(chan struct{})
+	go func() { _ = a.peer.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close after StopSending hung")
+	}
 }
