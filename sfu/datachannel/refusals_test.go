@@ -186,3 +186,47 @@ func TestReliableParameterIgnoredOnReceipt(t *testing.T) {
 		t.Errorf("negotiated reliable channel parameter %d, want 0", neg.ReliabilityParameter())
 	}
 }
+
+// A second DATA_CHANNEL_OPEN on a stream that is already a channel does not
+// open another channel or change this one (RFC 8832 §6 opens a channel per
+// unused stream): it is counted as unexpected DCEP and dropped, and the
+// channel carries on.
+func TestDuplicateOpenIgnored(t *testing.T) {
+	raw, ours := rawPair(t)
+	s := rawOpen(t, raw, 2, Open{ChannelType: ChannelReliable, Label: []byte("first")})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ch, err := ours.Accept(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dup, err := (&Open{ChannelType: ChannelPartialReliableRexmitUnor, ReliabilityParameter: 1, Label: []byte("second")}).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WriteSCTP(dup, sctp.PayloadProtocolIdentifier(PPIDDCEP)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WriteSCTP([]byte("after"), sctp.PayloadProtocolIdentifier(PPIDString)); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 100)
+	n, isString, err := readWithin(t, ch, buf)
+	if err != nil || !isString || string(buf[:n]) != "after" {
+		t.Fatalf("message after the duplicate OPEN: %q %v %v", buf[:n], isString, err)
+	}
+	if ch.Label() != "first" || ch.Type() != ChannelReliable {
+		t.Errorf("channel changed to %q %v", ch.Label(), ch.Type())
+	}
+	if got := ours.Counters.DroppedDCEP.Load(); got != 1 {
+		t.Errorf("dropped DCEP %d, want 1", got)
+	}
+	if got := ours.Counters.AcceptedOpens.Load(); got != 1 {
+		t.Errorf("accepted opens %d, want 1", got)
+	}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel2()
+	if extra, err := ours.Accept(ctx2); err == nil {
+		t.Errorf("duplicate OPEN accepted as channel %q", extra.Label())
+	}
+}
