@@ -13,17 +13,22 @@
 //     "<local ufrag>:<remote ufrag>", MESSAGE-INTEGRITY with the local
 //     password, FINGERPRINT; success responses with XOR-MAPPED-ADDRESS,
 //     MESSAGE-INTEGRITY (MESSAGE-INTEGRITY-SHA256 when the request was
-//     signed with it, RFC 8489 §9.1.3) and FINGERPRINT; signed 420 (RFC 8489 §6.3.1.1),
-//     400 (malformed authenticated request) and 487 (ICE-CONTROLLED sent
+//     signed with it, RFC 8489 §9.1.3) and FINGERPRINT; signed 420
+//     (RFC 8489 §6.3.1.1), 400 (malformed authenticated request) and 487
+//     (ICE-CONTROLLED sent
 //     to a lite agent, which is always controlled, RFC 8445 §6.1.1,
 //     §7.3.1.1);
 //   - nomination by USE-CANDIDATE (RFC 8445 §7.3.1.5, §8.2); a later
 //     nomination on another pair moves the selected pair (the peer's
 //     network changed);
-//   - ICE restart (RFC 8445 §9) by Restart or by new remote credentials;
+//   - ICE restart (RFC 8445 §9) by the peer (new remote credentials in a
+//     re-offer: new local ones for the answer) or by us (Restart: new local
+//     ones for our offer; the peer's answer completes it, and its checks
+//     are answered even before that answer arrives, RFC 8445 §7.3);
 //   - consent freshness for a lite agent (RFC 7675 §5.1): the peer is gone
 //     when no authenticated request has arrived on the selected pair for
-//     30 s; SelectedPair then reports no pair, so media stops.
+//     30 s; SelectedPair then reports no pair, so media stops (the SFU's
+//     transport: sfu/transport Peer.StopSending).
 //   - LocalUfrag, which extracts the routing key from a request without
 //     allocating, for an SFU that serves every peer on one socket.
 //

@@ -32,7 +32,10 @@
 // Builder appends a message into a caller buffer; its typed Add methods
 // mirror the getters, and AddMessageIntegrity, AddMessageIntegritySHA256
 // and AddFingerprint finish the message with the Length field adjusted as
-// RFC 8489 §14.5-§14.7 require. Integrity keeps keyed HMAC states, so
+// RFC 8489 §14.5-§14.7 require. Bytes reports a message that breaks the
+// attribute order (anything after FINGERPRINT, or after the integrity
+// attributes what a receiver ignores there) or a length or text limit,
+// naming the attribute and the section. Integrity keeps keyed HMAC states, so
 // checking and signing allocate nothing in steady state; comparisons are
 // constant time (crypto/hmac.Equal).
 //
