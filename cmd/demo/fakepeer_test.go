@@ -37,6 +37,7 @@ type fakePeer struct {
 	ssrc        uint32
 	seq         uint16
 	certificate *transport.Certificate
+	media       chan []byte // SRTP/SRTCP the SFU sent, passed on by dtlsOnly
 }
 
 func newFakePeer(t *testing.T, baseURL, room string, server netip.AddrPort) *fakePeer {
@@ -128,7 +129,8 @@ func (f *fakePeer) connect(t *testing.T) {
 		InsecureSkipVerify:     true, // WebRTC checks the fingerprint instead; not needed for this test
 		SRTPProtectionProfiles: []dtls.SRTPProtectionProfile{dtls.SRTP_AES128_CM_HMAC_SHA1_80},
 	}
-	dc, err := dtls.Client(dtlsOnly{f.conn}, net.UDPAddrFromAddrPort(f.server), cfg)
+	f.media = make(chan []byte, 64)
+	dc, err := dtls.Client(dtlsOnly{f.conn, f.media}, net.UDPAddrFromAddrPort(f.server), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,6 +154,14 @@ func (f *fakePeer) connect(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.srtp = local
+	// The SFU installs its SRTP keys when its side of the handshake ends,
+	// which may be after ours; its first SRTCP report (it sends receiver
+	// reports to publishers) shows that it has them.
+	select {
+	case <-f.media:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no SRTCP from the SFU within 10 s of the DTLS handshake")
+	}
 }
 
 // nextRTP returns the next Opus packet of the fake stream, protected.
@@ -179,14 +189,24 @@ func (f *fakePeer) send(t *testing.T, b []byte) {
 }
 
 // dtlsOnly hands pion/dtls only the DTLS records (RFC 7983: first byte
-// 20..63) of the shared socket.
-type dtlsOnly struct{ *net.UDPConn }
+// 20..63) of the shared socket, and passes SRTP/SRTCP (128..191) to media
+// when there is room.
+type dtlsOnly struct {
+	*net.UDPConn
+	media chan []byte
+}
 
 func (d dtlsOnly) ReadFrom(b []byte) (int, net.Addr, error) {
 	for {
 		n, a, err := d.UDPConn.ReadFrom(b)
 		if err != nil || (n > 0 && b[0] >= 20 && b[0] <= 63) {
 			return n, a, err
+		}
+		if n > 0 && b[0] >= 128 && b[0] <= 191 {
+			select {
+			case d.media <- append([]byte(nil), b[:n]...):
+			default:
+			}
 		}
 	}
 }
