@@ -6,7 +6,9 @@
 // Implemented:
 //
 //   - RFC 3550 §5.1, §5.3.1: fixed header, CSRC list, padding and the
-//     header extension block (Header, Packet).
+//     header extension block (Header, Packet). HeaderLength is the framing
+//     alone (where the payload and the extension start) with static
+//     errors; Header.Unmarshal and package srtp both build on it.
 //   - RFC 3550 Appendix A.1 (source validation), A.3 (expected/lost,
 //     fraction lost) as Source, and A.8 (interarrival jitter) as Jitter;
 //     SequenceUnwrapper and TimestampUnwrapper extend the 16- and 32-bit
@@ -60,7 +62,11 @@
 //   - Opus: only the TOC and the code 3 frame count byte are decoded, with
 //     the RFC 6716 §3.4 checks R1, R3, R4 (length) and R5 (count, 120 ms).
 //   - Jitter starts from the first packet's transit time instead of 0, so
-//     the first packet adds no jitter (§A.8 does not say how transit starts).
+//     the first packet adds no jitter (§A.8 does not say how transit starts);
+//     D is taken modulo 2^32 as §A.8's int arithmetic does.
+//   - The typed extension accessors allocate nothing even for absent or
+//     malformed elements; the Parse*/Unmarshal functions they mirror build
+//     detailed errors.
 //   - Source.Lost is clamped to the signed 24 bits of a reception report.
 //   - UnwrapRTX drops the RTX packet's padding and reports a padding-only
 //     RTX packet (a bandwidth probe) as ErrRTXNoOSN.
