@@ -100,6 +100,11 @@ func (c *Config) check() error {
 		if _, err := ParseFingerprint(f.String()); err != nil {
 			return err
 		}
+		// What we write follows the grammar exactly: 2UHEX pairs
+		// (RFC 8122 §5); ParseFingerprint also takes lower case from peers.
+		if strings.ContainsAny(f.Value, "abcdef") {
+			return errorString("sdp: Config fingerprint " + f.Hash + " must be upper-case hex pairs (RFC 8122 §5 UHEX)")
+		}
 	}
 	if c.Setup != "" && c.Setup != SetupActive && c.Setup != SetupPassive {
 		return errorString("sdp: Config Setup must be active or passive (RFC 5763 §5)")

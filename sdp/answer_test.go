@@ -202,3 +202,24 @@ func TestAnswerRejections(t *testing.T) {
 		}
 	})
 }
+
+// RFC 8122 §5: fingerprint = 2UHEX *(":" 2UHEX); we accept lower case from
+// peers but never write it.
+func TestAnswerRefusesLowerCaseFingerprint(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "fixtures", "sdp-transform", "jsep.sdp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer, err := sdp.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sdp.Answer(offer, testConfig()); err != nil {
+		t.Fatalf("upper-case fingerprint: %v", err)
+	}
+	cfg := testConfig()
+	cfg.Fingerprints[0].Value = strings.ToLower(cfg.Fingerprints[0].Value)
+	if _, err := sdp.Answer(offer, cfg); err == nil || !strings.Contains(err.Error(), "RFC 8122 §5") {
+		t.Fatalf("Answer with lower-case fingerprint: %v, want an error citing RFC 8122 §5", err)
+	}
+}

@@ -225,3 +225,49 @@ func TestParseTimeDescriptionsWithZones(t *testing.T) {
 		t.Errorf("round trip %q, want %q", got, in)
 	}
 }
+
+// RFC 8839 §5.1 field grammar: foundation 1*32ice-char, component-id
+// 1*3DIGIT, priority 1*10DIGIT, ports 1*5DIGIT (no sign), tokens.
+func TestParseCandidateFieldGrammar(t *testing.T) {
+	for _, tc := range []struct{ in, rule string }{
+		{"fo.o 1 udp 1 192.0.2.1 5 typ host", "foundation"},
+		{strings.Repeat("a", 33) + " 1 udp 1 192.0.2.1 5 typ host", "foundation"},
+		{"1 +1 udp 1 192.0.2.1 5 typ host", "component-id"},
+		{"1 0001 udp 1 192.0.2.1 5 typ host", "component-id"},
+		{"1 1 udp 00000000001 192.0.2.1 5 typ host", "priority"},
+		{"1 1 udp +1 192.0.2.1 5 typ host", "priority"},
+		{"1 1 u(p 1 192.0.2.1 5 typ host", "tokens"},
+		{"1 1 udp 1 192.0.2.1 +5 typ host", "RFC 8839 §5.1"},
+		{"1 1 udp 1 192.0.2.1 5 typ host raddr 0.0.0.0 rport +9", "rport"},
+	} {
+		if _, err := ParseCandidate(tc.in); err == nil || !strings.Contains(err.Error(), tc.rule) {
+			t.Errorf("ParseCandidate(%q) = %v, want an error naming %q", tc.in, err, tc.rule)
+		}
+	}
+	c, err := ParseCandidate(strings.Repeat("a/+9", 8) + " 256 udp 4294967295 192.0.2.1 65535 typ host")
+	if err != nil || c.Component != 256 || c.Priority != 4294967295 || c.Port != 65535 {
+		t.Errorf("longest valid fields: %+v, %v", c, err)
+	}
+}
+
+func TestValidateICEOptions(t *testing.T) {
+	head := "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+	for in, bad := range map[string]bool{
+		"a=ice-options:trickle\r\n":       false,
+		"a=ice-options:trickle ice2\r\n":  false,
+		"a=ice-options:\r\n":              true,
+		"a=ice-options\r\n":               true,
+		"a=ice-options:trickle  ice2\r\n": true,
+		"a=ice-options:tri,ckle\r\n":      true,
+	} {
+		s, err := Parse([]byte(head + in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Validate()
+		var pe *ParseError
+		if bad != (err != nil) || bad && (!errors.As(err, &pe) || pe.Line != 5 || !strings.Contains(pe.Rule, "RFC 8839 §5.6")) {
+			t.Errorf("%q: Validate() = %v, want error %v at line 5 citing RFC 8839 §5.6", in, err, bad)
+		}
+	}
+}

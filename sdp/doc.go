@@ -69,6 +69,10 @@
 //   - s= with no text ("s=") is refused: RFC 8866 §5.3 says it MUST NOT be
 //     empty and §9 makes text 1*byte; browsers send "s=-".
 //   - An empty line, also a trailing one, is refused: §5 has none.
+//   - a=fingerprint from a peer may use lower-case hex (RFC 8122 §5 says
+//     UHEX); Config fingerprints, which we write, must be upper case.
+//   - a=ice-options tags are checked as tokens, not 1*ice-char (RFC 8839
+//     §5.6): libwebrtc and JsSIP send "google-ice".
 //   - Offer writes a=ice-lite although RFC 9429 §5.2.1 forbids it in JSEP
 //     offers: an ICE-lite server must announce itself (RFC 8839 §5.3).
 //   - By default the transport attributes are repeated in bundled sections

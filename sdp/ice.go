@@ -63,10 +63,23 @@ func ParseCandidate(v string) (Candidate, error) {
 		}
 	}
 	c.Foundation, c.Transport, c.Address, c.Type = f[0], f[2], f[4], f[7]
-	comp, err1 := strconv.Atoi(f[1])
-	prio, err2 := strconv.ParseUint(f[3], 10, 32)
-	port, err3 := strconv.Atoi(f[5])
-	if err1 != nil || err2 != nil || err3 != nil || comp < 1 || comp > 256 || port < 0 || port > 65535 || f[6] != "typ" || len(c.Foundation) > 32 {
+	// foundation = 1*32ice-char, component-id = 1*3DIGIT (and 1..256,
+	// RFC 8445 §4), priority = 1*10DIGIT, transport and cand-type are
+	// tokens, port = 1*5DIGIT (RFC 8839 §5.1, RFC 8866 §9).
+	switch {
+	case len(c.Foundation) > 32 || !isICEChars(c.Foundation, 1):
+		return c, errorString("sdp: a=candidate:" + v + ": foundation must be 1-32 ice-chars (RFC 8839 §5.1)")
+	case len(f[1]) > 3 || !isDigits(f[1]):
+		return c, errorString("sdp: a=candidate:" + v + ": component-id must be 1-3 digits (RFC 8839 §5.1)")
+	case len(f[3]) > 10 || !isDigits(f[3]):
+		return c, errorString("sdp: a=candidate:" + v + ": priority must be 1-10 digits (RFC 8839 §5.1)")
+	case !isToken(c.Transport) || !isToken(c.Type):
+		return c, errorString("sdp: a=candidate:" + v + ": transport and candidate type must be tokens (RFC 8839 §5.1)")
+	}
+	comp, _ := strconv.Atoi(f[1])
+	prio, err := strconv.ParseUint(f[3], 10, 32)
+	port, ok := parsePort(f[5])
+	if err != nil || comp < 1 || comp > 256 || !ok || f[6] != "typ" {
 		return c, errorString("sdp: a=candidate:" + v + ": " + rule)
 	}
 	c.Component, c.Priority, c.Port = comp, uint32(prio), port
@@ -82,8 +95,8 @@ func ParseCandidate(v string) (Candidate, error) {
 		case "raddr":
 			c.RelAddr = val
 		case "rport":
-			p, err := strconv.Atoi(val)
-			if err != nil || p < 0 || p > 65535 {
+			p, ok := parsePort(val)
+			if !ok {
 				return c, errorString("sdp: a=candidate:" + v + ": rport must be a port number (RFC 8839 §5.1)")
 			}
 			c.RelPort = p
@@ -92,6 +105,16 @@ func ParseCandidate(v string) (Candidate, error) {
 		}
 	}
 	return c, nil
+}
+
+// parsePort parses port = 1*5DIGIT (RFC 8866 §9) up to 65535; unlike
+// strconv.Atoi it refuses a sign.
+func parsePort(v string) (int, bool) {
+	if len(v) > 5 || !isDigits(v) {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(v)
+	return n, n <= 65535
 }
 
 // AppendTo appends the candidate value (without "candidate:").

@@ -73,11 +73,7 @@ func parseMediaLine(v string) (ml MediaLine, err string) {
 	}
 	ml.Media, ml.Proto, ml.Formats = media, proto, fmts
 	p, count, hasCount := strings.Cut(port, "/")
-	if !isDigits(p) || len(p) > 5 {
-		return ml, "m= port must be a decimal 0-65535 (RFC 8866 §5.14)"
-	}
-	ml.Port, _ = strconv.Atoi(p)
-	if ml.Port > 65535 {
+	if ml.Port, ok = parsePort(p); !ok {
 		return ml, "m= port must be a decimal 0-65535 (RFC 8866 §5.14)"
 	}
 	if hasCount {

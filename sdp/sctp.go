@@ -9,15 +9,12 @@ func (m *Media) SCTPPort() (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 || n > 65535 {
-		return 0, false
-	}
-	return n, true
+	return parsePort(v)
 }
 
 // MaxMessageSize returns a=max-message-size (RFC 8841 §6.1). When absent,
-// RFC 8841 §6.1 says the default is 64 KiB; ok reports presence.
+// RFC 8841 §6.1 says the default is 64 KiB; ok reports presence. A size
+// of 0 means the peer takes messages of any size (§6.1), not zero bytes.
 func (m *Media) MaxMessageSize() (size uint64, ok bool) {
 	v, ok := m.Attribute("max-message-size")
 	if !ok {

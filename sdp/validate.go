@@ -157,6 +157,18 @@ func checkAttrValue(name, v string, hasValue bool) string {
 		if !isICEChars(v, 4) {
 			return "ice-ufrag must be 4-256 ice-chars (ALPHA / DIGIT / + /)"
 		}
+	case "ice-options":
+		// ice-options = "ice-options:" ice-option-tag *(SP ice-option-tag)
+		// (RFC 8839 §5.6). The tags are checked as tokens, not 1*ice-char:
+		// libwebrtc and JsSIP send "google-ice".
+		if !hasValue {
+			return "a=ice-options needs one or more option tags"
+		}
+		for tag := range strings.SplitSeq(v, " ") {
+			if !isToken(tag) {
+				return "a=ice-options tags are tokens separated by single spaces"
+			}
+		}
 	case "ice-pwd":
 		if !isICEChars(v, 22) {
 			return "ice-pwd must be 22-256 ice-chars (ALPHA / DIGIT / + /)"
@@ -226,7 +238,7 @@ func checkAttrValue(name, v string, hasValue bool) string {
 			return errMsg(err)
 		}
 	case "sctp-port":
-		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 65535 {
+		if _, ok := parsePort(v); !ok {
 			return "a=sctp-port must be a port number"
 		}
 	case "max-message-size":
