@@ -163,7 +163,7 @@ func (b *TWCCBuilder) addStatus(s TWCCStatus) bool {
 }
 
 // Build fills p with the packet built so far. p references the builder's
-// memory until the next Reset or Add.
+// memory until the next Reset, Add, Build or BuildZeroPadded.
 func (b *TWCCBuilder) Build(p *TransportCC) error {
 	if b.count == 0 {
 		return fmt.Errorf("rtcp: TWCC builder: no packets added")
