@@ -1,6 +1,7 @@
 package sdp
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -34,17 +35,32 @@ func answerRTP(b *Builder, offer *Session, m *Media, formats []string, cfg *Conf
 		if c == nil { // rtx: no feedback of its own
 			continue
 		}
+		// RTCPFeedback yields the format's own lines and the "*" ones
+		// (RFC 4585 §4.2); one offered both ways is answered once.
+		var written []RTCPFB
 		for fb := range m.RTCPFeedback(f) {
-			if supportsFeedback(c, fb) {
+			fb.Format = ""
+			if supportsFeedback(c, fb) && !slices.Contains(written, fb) {
+				written = append(written, fb)
 				b.Attr("rtcp-fb", f+" "+fb.Type+optional(fb.Param))
 			}
 		}
 	}
 	exts := cfg.extensions()
 	hasRID := false
+	if m.HasAttribute("extmap-allow-mixed") && !offer.HasAttribute("extmap-allow-mixed") {
+		b.Flag("extmap-allow-mixed") // RFC 8285 §6: offered at media level
+	}
 	for e := range offer.ExtMaps(m) {
-		if e.URI == ExtMID || contains(exts, e.URI) {
-			b.Attr("extmap", strconv.Itoa(e.ID)+" "+e.URI)
+		if e.URI == ExtMID || slices.Contains(exts, e.URI) {
+			// RFC 8285 §7: an offered direction is answered with its
+			// reverse (sendonly -> recvonly, ...); none means sendrecv.
+			// Extension attributes are dropped: the server uses none.
+			answered := ExtMap{ID: e.ID, URI: e.URI}
+			if e.Direction != "" {
+				answered.Direction = string(Direction(e.Direction).Reverse())
+			}
+			b.Attr("extmap", answered.String())
 			hasRID = hasRID || e.URI == ExtRTPStreamID
 		}
 	}
@@ -62,15 +78,6 @@ func optional(p string) string {
 		return ""
 	}
 	return " " + p
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func supportsFeedback(c *Codec, fb RTCPFB) bool {

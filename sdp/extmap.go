@@ -24,7 +24,7 @@ func ParseExtMap(v string) (ExtMap, error) {
 	}
 	idS, dir, _ := strings.Cut(idDir, "/")
 	id, err := strconv.Atoi(idS)
-	if err != nil || id < 1 || id > 255 || id == 15 {
+	if err != nil || !isDigits(idS) || id < 1 || id > 255 || id == 15 {
 		return ExtMap{}, errorString("sdp: a=extmap id must be 1-14 or 16-255 (RFC 8285 §5)")
 	}
 	if dir != "" && !Direction(dir).Valid() {
