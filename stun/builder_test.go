@@ -128,3 +128,19 @@ func TestTextAttributeEncodeLimits(t *testing.T) {
 		t.Errorf("763-byte SOFTWARE rejected: %v", err)
 	}
 }
+
+// The ERROR-CODE reason phrase is UTF-8 (RFC 8489 §14.8), checked like the
+// other text attributes' values.
+func TestErrorCodeReasonUTF8(t *testing.T) {
+	var b Builder
+	b.Reset(nil, BindingError, TransactionID{1})
+	b.Add(AttrErrorCode, []byte{0, 0, 4, 0, 'B', 0xff, 'd'})
+	raw, _ := b.Bytes()
+	var m Message
+	if err := m.Unmarshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.ErrorCode(); err == nil || !strings.Contains(err.Error(), "UTF-8") {
+		t.Errorf("invalid UTF-8 reason: %v", err)
+	}
+}

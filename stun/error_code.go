@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Error codes of RFC 8489 §14.8 and RFC 8445 §16.1 (487).
@@ -74,6 +75,9 @@ func (m *Message) ErrorCode() (ErrorCode, error) {
 	}
 	if number > 99 {
 		return ErrorCode{}, fmt.Errorf("stun: ERROR-CODE number %d, want 0 to 99 (RFC 8489 §14.8)", number)
+	}
+	if !utf8.Valid(v[4:]) {
+		return ErrorCode{}, &textError{t: AttrErrorCode, ref: "RFC 8489 §14.8"}
 	}
 	return ErrorCode{Code: class*100 + number, Reason: v[4:]}, nil
 }
