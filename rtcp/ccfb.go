@@ -3,6 +3,7 @@ package rtcp
 import (
 	"encoding/binary"
 	"fmt"
+	"time"
 )
 
 // CCFeedback is an RTP Congestion Control Feedback packet (RTPFB FMT=11,
@@ -51,7 +52,7 @@ func (b *CCFeedbackBlock) NumReports() int { return b.numReports }
 type CCMetric struct {
 	Received bool
 	ECN      uint8  // ECN bits as received (RFC 3168 §5: 00 Not-ECT, 01 ECT(1), 10 ECT(0), 11 CE)
-	ATO      uint16 // arrival time offset before ReportTimestamp, 1/1024 s; RFC 8888 §3.1 gives 0x1FFE and 0x1FFF special meanings (over range, unavailable)
+	ATO      uint16 // arrival time offset before ReportTimestamp, 1/1024 s (CCArrivalOffset); 0x1FFE over range, 0x1FFF unavailable (RFC 8888 §3.1)
 }
 
 // Metric returns the metric of packet BeginSeq+i.
@@ -67,6 +68,37 @@ func (m CCMetric) Encode() uint16 {
 		v |= 0x8000
 	}
 	return v
+}
+
+// ccfbMaxReports is the sender's limit per block, RFC 8888 §3.1: "Each
+// report block MUST NOT include more than 16384 packet metric blocks (i.e.,
+// it MUST NOT report on more than one quarter of the sequence number space
+// in a single report)." Unmarshal accepts more (what arrives is kept);
+// MarshalTo refuses.
+const ccfbMaxReports = 16384
+
+// ATO special values and unit (RFC 8888 §3.1).
+const (
+	CCATOOverRange   = 0x1ffe // arrival more than 8189/1024 s before the report timestamp
+	CCATOUnavailable = 0x1fff // no measurement, or arrival after the report timestamp
+)
+
+// CCArrivalOffset encodes how long before the report timestamp a packet
+// arrived as a 13-bit ATO in 1/1024 s, truncating, with the rules of
+// RFC 8888 §3.1: "If the measured value is greater than 8189/1024 seconds
+// (the value that would be coded as 0x1FFD), the value 0x1FFE MUST be
+// reported to indicate an over-range measurement. If the measurement is
+// unavailable or if the arrival time of the RTP packet is after the time
+// represented by the RTS field, then an ATO value of 0x1FFF MUST be
+// reported for the packet."
+func CCArrivalOffset(before time.Duration) uint16 {
+	if before < 0 {
+		return CCATOUnavailable
+	}
+	if before > 8*time.Second || before*1024 > 8189*time.Second {
+		return CCATOOverRange
+	}
+	return uint16(before * 1024 / time.Second)
 }
 
 // Unmarshal parses a single congestion control feedback packet b.
@@ -119,8 +151,11 @@ func (p *CCFeedback) MarshalSize() int {
 func (p *CCFeedback) MarshalTo(b []byte) (int, error) {
 	for i := range p.Blocks {
 		blk := &p.Blocks[i]
-		if want := 2 * (blk.numReports + blk.numReports%2); len(blk.Metrics) != want || blk.numReports > 0xffff {
+		if want := 2 * (blk.numReports + blk.numReports%2); len(blk.Metrics) != want {
 			return 0, fmt.Errorf("rtcp: CCFB: block %d: %d metric bytes for %d reports, want %d (RFC 8888 §3.1)", i, len(blk.Metrics), blk.numReports, want)
+		}
+		if blk.numReports > ccfbMaxReports {
+			return 0, fmt.Errorf("rtcp: CCFB: block %d: %d metric blocks, at most 16384 (RFC 8888 §3.1)", i, blk.numReports)
 		}
 	}
 	n := p.MarshalSize()

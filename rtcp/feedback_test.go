@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestNACKRFC4585(t *testing.T) {
@@ -234,5 +235,44 @@ func TestXRBlockBuildersShortBuffer(t *testing.T) {
 	buf := make([]byte, 0, 64)
 	if d := NewDLRRBlock(items, buf); &d.Body[0] != &buf[:1][0] {
 		t.Fatal("DLRR builder did not reuse a large enough buffer")
+	}
+}
+
+// RFC 8888 §3.1: at most 16384 metric blocks per report block (a quarter
+// of the sequence space) when sending.
+func TestCCFeedbackMaxReports(t *testing.T) {
+	for _, n := range []int{16384, 16385} {
+		p := CCFeedback{Blocks: []CCFeedbackBlock{NewCCFeedbackBlock(1, 0, make([]CCMetric, n), nil)}}
+		b, err := p.Marshal()
+		if n <= 16384 {
+			if err != nil {
+				t.Fatalf("%d reports: %v", n, err)
+			}
+			var back CCFeedback
+			roundTrip(t, &back, b)
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "at most 16384") {
+			t.Fatalf("%d reports: err = %v", n, err)
+		}
+	}
+}
+
+// RFC 8888 §3.1 ATO encoding: 1/1024 s units, 0x1FFE above 8189/1024 s,
+// 0x1FFF for an arrival after the report timestamp.
+func TestCCArrivalOffset(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want uint16
+	}{
+		// 1/1024 s is 976562.5 ns: a Duration lands just below or above.
+		{0, 0}, {time.Second / 2, 512}, {time.Second / 1024, 0}, {time.Second/1024 + 1, 1},
+		{8188 * time.Second / 1024, 0x1ffc}, {8189 * time.Second / 1024, 0x1ffc},
+		{8189*time.Second/1024 + 1, 0x1ffe}, {time.Hour, 0x1ffe}, {1<<63 - 1, 0x1ffe},
+		{-1, 0x1fff},
+	} {
+		if got := CCArrivalOffset(tc.d); got != tc.want {
+			t.Errorf("CCArrivalOffset(%v) = %#x, want %#x", tc.d, got, tc.want)
+		}
 	}
 }
