@@ -14,6 +14,7 @@ import (
 // that each is counted where it should be and that the player keeps
 // receiving and decoding.
 func TestBadInputWhileMediaFlows(t *testing.T) {
+	t.Parallel() // browser tests mostly wait (start-up, timers); running them together keeps the package short
 	browsertest.Require(t, browsertest.Chromium)
 	r := newRig(t, "127.0.0.1")
 	before := r.publishAndPlay(t, browsertest.Chromium, browsertest.Chromium, "bad")

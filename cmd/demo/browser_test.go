@@ -165,6 +165,7 @@ func (r *rig) checkRTCPTermination(t *testing.T) {
 }
 
 func TestChromiumToChromium(t *testing.T) {
+	t.Parallel() // browser tests mostly wait (start-up, timers); running them together keeps the package short
 	browsertest.Require(t, browsertest.Chromium)
 	r := newRig(t, "127.0.0.1")
 	r.publishAndPlay(t, browsertest.Chromium, browsertest.Chromium, "cc")
@@ -174,6 +175,7 @@ func TestChromiumToChromium(t *testing.T) {
 // A data channel opened by Chromium reaches the SFU over SCTP/DTLS, is
 // opened with DCEP, and every message comes back.
 func TestDataChannelEchoChromium(t *testing.T) {
+	t.Parallel() // browser tests mostly wait (start-up, timers); running them together keeps the package short
 	browsertest.Require(t, browsertest.Chromium)
 	r := newRig(t, "127.0.0.1")
 	r.echo(t, browsertest.Chromium)
@@ -181,6 +183,7 @@ func TestDataChannelEchoChromium(t *testing.T) {
 
 // The same with Firefox (its own SCTP stack), in a network namespace.
 func TestDataChannelEchoFirefox(t *testing.T) {
+	t.Parallel() // browser tests mostly wait (start-up, timers); running them together keeps the package short
 	browsertest.Require(t, browsertest.Firefox)
 	if !browsertest.InNetns(t) {
 		return
@@ -206,6 +209,7 @@ func (r *rig) echo(t *testing.T, k browsertest.Kind) {
 // candidates, so the SFU, the page and both browsers run inside a network
 // namespace of the test's own (BROWSERS.md).
 func TestFirefoxToChromium(t *testing.T) {
+	t.Parallel() // browser tests mostly wait (start-up, timers); running them together keeps the package short
 	browsertest.Require(t, browsertest.Firefox)
 	browsertest.Require(t, browsertest.Chromium)
 	if !browsertest.InNetns(t) {
@@ -217,6 +221,7 @@ func TestFirefoxToChromium(t *testing.T) {
 
 // Chromium publishes, Firefox plays, in a network namespace.
 func TestChromiumToFirefox(t *testing.T) {
+	t.Parallel() // browser tests mostly wait (start-up, timers); running them together keeps the package short
 	browsertest.Require(t, browsertest.Firefox)
 	browsertest.Require(t, browsertest.Chromium)
 	if !browsertest.InNetns(t) {
@@ -232,6 +237,7 @@ func TestChromiumToFirefox(t *testing.T) {
 // the switch its packetsLost stays small (a jump would count as thousands
 // of lost packets).
 func TestPublisherSwitchChromium(t *testing.T) {
+	t.Parallel() // browser tests mostly wait (start-up, timers); running them together keeps the package short
 	browsertest.Require(t, browsertest.Chromium)
 	r := newRig(t, "127.0.0.1")
 	r.publishAndPlay(t, browsertest.Chromium, browsertest.Chromium, "sw")
