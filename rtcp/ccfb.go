@@ -73,8 +73,8 @@ func (m CCMetric) Encode() uint16 {
 // ccfbMaxReports is the sender's limit per block, RFC 8888 §3.1: "Each
 // report block MUST NOT include more than 16384 packet metric blocks (i.e.,
 // it MUST NOT report on more than one quarter of the sequence number space
-// in a single report)." Unmarshal accepts more (what arrives is kept);
-// MarshalTo refuses.
+// in a single report)." Both Unmarshal and MarshalTo refuse more, so that
+// whatever parses also marshals back.
 const ccfbMaxReports = 16384
 
 // ATO special values and unit (RFC 8888 §3.1).
@@ -123,6 +123,9 @@ func (p *CCFeedback) Unmarshal(b []byte) error {
 			return errTruncated(fmt.Sprintf("CCFB report block %d", len(p.Blocks)), 8, end-i, "RFC 8888 §3.1")
 		}
 		n := int(binary.BigEndian.Uint16(body[i+6:]))
+		if n > ccfbMaxReports {
+			return fmt.Errorf("rtcp: CCFB: report block %d: num_reports %d, at most 16384 (RFC 8888 §3.1)", len(p.Blocks), n)
+		}
 		size := 2 * (n + n%2)
 		if i+8+size > end {
 			return fmt.Errorf("rtcp: CCFB: report block %d: num_reports %d needs %d bytes, %d left (RFC 8888 §3.1)", len(p.Blocks), n, size, end-i-8)

@@ -255,6 +255,20 @@ func TestCCFeedbackMaxReports(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "at most 16384") {
 			t.Fatalf("%d reports: err = %v", n, err)
 		}
+		// A received block that large is refused too, as it could not be
+		// marshalled back.
+		ok := CCFeedback{Blocks: []CCFeedbackBlock{NewCCFeedbackBlock(1, 0, make([]CCMetric, 16384), nil)}}
+		b, err = ok.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = append(b[:len(b)-4], 0, 0, 0, 0, 0, 0, 0, 0) // one more metric, its padding, the timestamp
+		b[2], b[3] = byte((len(b)/4-1)>>8), byte(len(b)/4-1)
+		b[14], b[15] = 0x40, 0x01
+		var back CCFeedback
+		if err := back.Unmarshal(b); err == nil || !strings.Contains(err.Error(), "at most 16384") {
+			t.Fatalf("parsing %d reports: err = %v", n, err)
+		}
 	}
 }
 
