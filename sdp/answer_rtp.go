@@ -69,7 +69,7 @@ func answerRTP(b *Builder, offer *Session, m *Media, formats []string, cfg *Conf
 		writeSSRCs(b, track, hasRTX(formats, m))
 	}
 	if sim, ok := m.Simulcast(); ok && sim.Send != "" && hasRID && offered.Sends() {
-		answerSimulcast(b, m, sim)
+		answerSimulcast(b, m, sim, formats)
 	}
 }
 
@@ -120,9 +120,11 @@ func writeSSRCs(b *Builder, t LocalTrack, rtx bool) {
 
 // answerSimulcast receives every simulcast stream the offer sends:
 // a=rid:<id> recv for each offered send rid, and a=simulcast:recv with the
-// offered stream list (RFC 8853 §5.3, RFC 8851 §7.2). Rids the offer lists
-// in a=simulcast without an a=rid line are left out.
-func answerSimulcast(b *Builder, m *Media, sim Simulcast) {
+// offered stream list (RFC 8853 §5.3, RFC 8851 §6.3). Rids the offer lists
+// in a=simulcast without an a=rid line are left out, and so are rids whose
+// pt= restriction names no accepted format (RFC 8851 §6.2.2: the answerer
+// removes a rid none of whose payload types it accepts).
+func answerSimulcast(b *Builder, m *Media, sim Simulcast, formats []string) {
 	var list strings.Builder
 	stream := ""
 	flush := func(sep byte) {
@@ -136,7 +138,7 @@ func answerSimulcast(b *Builder, m *Media, sim Simulcast) {
 	}
 	offeredSend := map[string]bool{}
 	for r := range m.RIDs() {
-		if r.Direction == "send" {
+		if r.Direction == "send" && ridFormatAccepted(r, formats) {
 			offeredSend[r.ID] = true
 		}
 	}
@@ -158,4 +160,19 @@ func answerSimulcast(b *Builder, m *Media, sim Simulcast) {
 	if list.Len() > 0 {
 		b.Attr("simulcast", "recv "+list.String())
 	}
+}
+
+// ridFormatAccepted reports whether r has no pt= restriction or names at
+// least one of the accepted formats (RFC 8851 §4, §6.2.2).
+func ridFormatAccepted(r RID, formats []string) bool {
+	pts := r.PayloadTypes()
+	if pts == "" {
+		return true
+	}
+	for pt := range strings.SplitSeq(pts, ",") {
+		if slices.Contains(formats, pt) {
+			return true
+		}
+	}
+	return false
 }

@@ -118,3 +118,30 @@ func TestAnswerAudioOnly(t *testing.T) {
 		t.Errorf("audio-only answer:\n%s", ans)
 	}
 }
+
+// RFC 8851 §6.2.2: a send rid whose pt= restriction names no format the
+// answer accepts is not answered, nor listed in a=simulcast (RFC 8853
+// §5.3); alternatives and pause markers of the rest are kept.
+func TestAnswerSimulcastRIDRestrictions(t *testing.T) {
+	in := ruleOffer +
+		"a=extmap:5 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\r\n" +
+		"a=rid:h send pt=96;max-width=1280;max-height=720\r\n" +
+		"a=rid:l send pt=100\r\n" +
+		"a=rid:m send\r\n" +
+		"a=simulcast:send h,l;~m\r\n"
+	offer, err := sdp.Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := offer.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ans := answerAndCheck(t, offer, testConfig())
+	video := &ans.Media[2]
+	if got, want := attrValues(video, "rid"), []string{"h recv", "m recv"}; !slices.Equal(got, want) {
+		t.Errorf("rids %q, want %q", got, want)
+	}
+	if got, want := attrValues(video, "simulcast"), []string{"recv h;~m"}; !slices.Equal(got, want) {
+		t.Errorf("simulcast %q, want %q", got, want)
+	}
+}

@@ -271,3 +271,27 @@ func TestValidateICEOptions(t *testing.T) {
 		}
 	}
 }
+
+// RFC 8851 §10: rid-id SP rid-dir [SP (rid-pt-param-list / rid-param-list)].
+func TestParseRIDRestrictions(t *testing.T) {
+	for _, ok := range []string{
+		"h send", "h recv pt=96", "h send pt=96,97;max-width=1280;max-height=720",
+		"h send max-fps=30;max-bpp=1.5;depend=l", "q recv max-br=100000;foo",
+	} {
+		r, err := ParseRID(ok)
+		if err != nil {
+			t.Errorf("ParseRID(%q): %v", ok, err)
+		}
+		if _, p, _ := strings.Cut(ok, " pt="); r.PayloadTypes() != strings.Split(p, ";")[0] {
+			t.Errorf("ParseRID(%q).PayloadTypes() = %q", ok, r.PayloadTypes())
+		}
+	}
+	for _, bad := range []string{
+		"h send ", "h send pt=", "h send pt=96,", "h send max-width=1280;pt=96",
+		"h send max-width=wide", "h send ;max-width=1", "h send max_width=1", "h send max-width=1;;",
+	} {
+		if _, err := ParseRID(bad); err == nil || !strings.Contains(err.Error(), "RFC 8851 §10") {
+			t.Errorf("ParseRID(%q) = %v, want an error citing RFC 8851 §10", bad, err)
+		}
+	}
+}
