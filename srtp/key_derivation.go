@@ -61,7 +61,11 @@ func (d *keyDeriver) deriveWidth(out []byte, label byte, r uint64, rLen int) {
 // kdr, and r = 0 when kdr is 0. For SRTCP labels the index is the SRTCP
 // index. masterKey may be 16, 24 or 32 bytes (AES-128/192/256, RFC 6188 §4);
 // masterSalt 14 bytes, or 12 for the GCM profiles (zero-padded, RFC 7714 §11).
+// A negative n is ErrKeyLen.
 func DeriveSessionKey(masterKey, masterSalt []byte, label byte, index, kdr uint64, n int) ([]byte, error) {
+	if n < 0 {
+		return nil, ErrKeyLen
+	}
 	d, err := newKeyDeriver(masterKey, masterSalt)
 	if err != nil {
 		return nil, err

@@ -122,3 +122,10 @@ func TestCounterModeKeystreamVectors(t *testing.T) {
 		})
 	}
 }
+
+// A negative session key length is an error, not a panic in make.
+func TestDeriveSessionKeyNegativeLength(t *testing.T) {
+	if _, err := DeriveSessionKey(make([]byte, 16), make([]byte, 14), labelSRTPEncryption, 0, 0, -1); err != ErrKeyLen {
+		t.Fatalf("n = -1: %v, want ErrKeyLen", err)
+	}
+}
