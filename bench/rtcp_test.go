@@ -86,6 +86,7 @@ func TestRTCPAgreesWithPion(t *testing.T) {
 				t.Fatalf("%s packet %d: %v", where, i, err)
 			}
 			if i >= len(pp) {
+				t.Errorf("%s: more packets than pion's %d", where, len(pp))
 				break
 			}
 			name := rtcpTypeName(p.Kind())
