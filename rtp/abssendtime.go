@@ -16,7 +16,14 @@ type AbsSendTime uint32
 func AbsSendTimeFromNTP(ntp uint64) AbsSendTime { return AbsSendTime(ntp>>14) & 0xffffff }
 
 // AbsSendTimeFromDuration encodes d (time since any epoch) modulo 64 s.
+// d is reduced first: d·2^18 overflows 64 bits from about 19.5 hours on,
+// and a negative d counts back from the epoch.
 func AbsSendTimeFromDuration(d time.Duration) AbsSendTime {
+	const period = 64 * time.Second
+	d %= period
+	if d < 0 {
+		d += period
+	}
 	return AbsSendTime(uint64(d)<<18/uint64(time.Second)) & 0xffffff
 }
 
