@@ -23,7 +23,7 @@
 //   - The replay window is indexed by the 48-bit packet index (ROC || SEQ),
 //     not the sequence number, so packets late across a sequence wrap are
 //     accepted once. Its size is configurable (WithReplayWindow), default
-//     1024 packets.
+//     1024 packets, at most 2^15 (the reach of the index estimate).
 //   - An index estimate of ROC-1 while ROC is 0 (RFC 3711 Appendix A takes it
 //     mod 2^32) is treated as older than the stream's start: its ROC for the
 //     cryptography is 2^32-1 as the RFC says, but the replay window sees it
