@@ -64,6 +64,16 @@ func TestParseErrors(t *testing.T) {
 		{head + "r=1 1 0\nz=0 0\nr=1 1 0\n", 7, "r= must follow a t="},
 		{head + "k=clear:x\nz=0 0\n", 6, "z= after k= breaks the line order"},
 		{"v=0\no=- 1 2 IN IP4 0.0.0.0\ns=-\nz=0 0\n", 4, "z= must follow the r= lines"},
+		// RFC 8866 §9 fields of r=, z= and k=.
+		{head + "r=1 1\n", 5, "r= needs"},
+		{head + "r=1 1w 0\n", 5, "r= needs"},
+		{head + "r=1  1 0\n", 5, "r= needs"},
+		{head + "r=1 1 0\nz=1\n", 6, "z= needs"},
+		{head + "r=1 1 0\nz=1 -x\n", 6, "z= needs"},
+		{head + "r=1 1 0\nz=1 2 3\n", 6, "z= needs"},
+		{head + "r=1 1 0\nz=1 2 \n", 6, "z= needs"},
+		{head + "k=secret\n", 5, "k= must be"},
+		{head + "k=clear:\n", 5, "k= must be"},
 		{"v=0\no=- 1 2 IN IP4 0.0.0.0\ns=-\nr=1 1 0\n", 4, "r= must follow a t="},
 		{"v=0\r\nv=0\r\n", 2, "second line must be o="},
 		// As many CRs as LFs, but one is inside a line: the CRLF fast path

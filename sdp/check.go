@@ -28,6 +28,39 @@ func checkLine(n int, l Line) error {
 		if !ok || !isDigits(a) || !isDigits(b) {
 			return lineErr(n, l.String(), "t= needs <start-time> <stop-time>, both decimal (RFC 8866 §5.9)")
 		}
+	case 'r':
+		// repeat-field = "r=" repeat-interval SP typed-time 1*(SP typed-time)
+		fields := 0
+		for f := range strings.SplitSeq(v, " ") {
+			if !isTypedTime(f) {
+				fields = 0
+				break
+			}
+			fields++
+		}
+		if fields < 3 {
+			return lineErr(n, l.String(), "r= needs <repeat interval> <active duration> <offsets>, each digits with an optional d/h/m/s (RFC 8866 §5.10)")
+		}
+	case 'z':
+		// zone-field = "z=" time SP ["-"] typed-time *(SP time SP ["-"] typed-time)
+		ok := v != ""
+		for rest := v; ok && rest != ""; {
+			var t, off string
+			var more bool
+			t, rest, _ = strings.Cut(rest, " ")
+			off, rest, more = strings.Cut(rest, " ")
+			ok = (!more || rest != "") && isDigits(t) && isTypedTime(strings.TrimPrefix(off, "-"))
+		}
+		if !ok {
+			return lineErr(n, l.String(), "z= needs <adjustment time> [-]<offset> pairs (RFC 8866 §5.11)")
+		}
+	case 'k':
+		// key-type = "prompt" / "clear:" text / "base64:" base64 / "uri:" uri
+		// (RFC 8866 §5.12, obsolete but still grammar)
+		method, key, hasKey := strings.Cut(v, ":")
+		if !(v == "prompt" || hasKey && key != "" && (method == "clear" || method == "base64" || method == "uri")) {
+			return lineErr(n, l.String(), "k= must be prompt, clear:, base64: or uri: (RFC 8866 §5.12)")
+		}
 	case 'c':
 		// connection-field = "c=" nettype SP addrtype SP connection-address
 		var f [3]string
@@ -70,6 +103,15 @@ func splitExact(v string, f []string) bool {
 		f[i], v = v[:j], v[j+1:]
 	}
 	return false
+}
+
+// isTypedTime reports typed-time = 1*DIGIT [fixed-len-time-unit], the unit
+// one of d h m s (RFC 8866 §9).
+func isTypedTime(s string) bool {
+	if n := len(s); n > 1 && strings.IndexByte("dhms", s[n-1]) >= 0 {
+		s = s[:n-1]
+	}
+	return isDigits(s)
 }
 
 func isDigits(s string) bool {

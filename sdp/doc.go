@@ -16,7 +16,7 @@
 // Parse enforces the grammar of RFC 8866 §5/§9: the <type>=<value> form,
 // known type letters (§5: a parser MUST NOT accept an unknown one), the
 // line order of the session and media sections, and the fields of v=, o=,
-// s=, t=, c=, b=, m= and the attribute name of a=. Validate adds the rules
+// s=, t=, r=, z=, k=, c=, b=, m= and the attribute name of a=. Validate adds the rules
 // of the attributes the package reads (usage level, repetition, value
 // syntax; mids unique). Errors are *ParseError with the 1-based line
 // number and the rule with its RFC section.

@@ -8,7 +8,7 @@ import "strings"
 // share that copy, so b may be reused afterwards.
 //
 // Parse checks the line syntax and order of §9 and the fields of the lines
-// whose structure the rest of the package relies on (v, o, s, t, c, b, m,
+// whose structure the rest of the package relies on (v, o, s, t, r, z, k, c, b, m,
 // a); attribute values are checked only by the accessors that read them.
 // Errors are *ParseError naming the 1-based line number and the rule.
 func Parse(b []byte) (*Session, error) {
