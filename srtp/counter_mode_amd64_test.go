@@ -5,7 +5,11 @@ package srtp
 import (
 	"bytes"
 	"crypto/aes"
+	"crypto/fips140"
+	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
 	"testing"
 )
 
@@ -48,5 +52,24 @@ func TestAESNIEncryptBlocks(t *testing.T) {
 				t.Fatalf("key %d bytes, %d blocks, in place: differs or wrote past the end", keyLen, blocks)
 			}
 		}
+	}
+}
+
+// In FIPS 140-3 mode AES comes from the standard library's module: the
+// test binary re-runs itself with GODEBUG=fips140=on and reports whether
+// the AES-NI loop would be used.
+func TestAESNIOffInFIPSMode(t *testing.T) {
+	if os.Getenv("SRTP_REPORT_AESNI") == "1" {
+		fmt.Printf("haveAESNI=%v fips=%v\n", haveAESNI, fips140.Enabled())
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAESNIOffInFIPSMode$")
+	cmd.Env = append(os.Environ(), "SRTP_REPORT_AESNI=1", "GODEBUG=fips140=on")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("haveAESNI=false fips=true")) {
+		t.Fatalf("in FIPS mode: %s", out)
 	}
 }

@@ -42,6 +42,9 @@
 //   - AES-CM: crypto/cipher.NewCTR allocates per IV, so counter blocks are
 //     encrypted directly: eight at a time with AES-NI on amd64 (our own
 //     FIPS-197 key schedule feeds it), else one cipher.Block.Encrypt each.
+//     In FIPS 140-3 mode (GODEBUG=fips140=on) the AES-NI loop is off, so AES
+//     comes from the standard library's module; GODEBUG=cpu.aes=off is not
+//     consulted (-tags purego turns the loop off at build time).
 //   - The first SRTCP index sent per SSRC is 1, as libsrtp and pion send.
 //   - RFC 6188's AES-192/256-CM profiles have no DTLS-SRTP profile id; they
 //     get private Profile values 0xFF01–0xFF04 that never go on the wire.
