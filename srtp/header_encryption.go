@@ -10,7 +10,9 @@ import "encoding/binary"
 //
 // The keystream is AES-CM keyed with the header encryption key and salt
 // (labels 0x06/0x07) and the same IV formula as the payload (RFC 3711
-// §4.1.1), also for the GCM profiles (RFC 7714 §8.3). Keystream position 0
+// §4.1.1), also for the GCM profiles (RFC 7714 §8.3: AES-GCM payload
+// protection still takes its header extension keystream from AES-CM, as
+// libsrtp does since pull request 128). Keystream position 0
 // is the first byte after the 4-byte extension header; each element consumes
 // keystream for its ID/length byte(s) and its data (only the data is XORed:
 // the mask of RFC 6904 §4.1), and padding bytes between elements consume
@@ -26,11 +28,11 @@ import "encoding/binary"
 //   - padding before the first element: libsrtp reads a leading 0x00 as an
 //     element of ID 0 and length 1; we treat it as padding (RFC 8285 §4.2);
 //     browsers do not send leading padding;
-//   - two-byte blocks: libsrtp 2.x tests the profile as
-//     (profile & 0x1fff) == 0x100, which no 0x100X profile matches, so it
-//     leaves two-byte elements in the clear; we encrypt them as RFC 6904 and
-//     RFC 8285 §4.3 say. Negotiate encryption of two-byte elements only with
-//     peers known not to use libsrtp.
+//   - two-byte blocks: libsrtp before its pull request 491 (2020, issue
+//     490) tested the profile as (profile & 0x1fff) == 0x100, which no
+//     0x100X profile matches, and left two-byte elements in the clear; it
+//     now tests (profile & 0xfff0) == 0x1000, as we do (RFC 8285 §4.3).
+//     A peer on an older libsrtp disagrees on two-byte blocks.
 //
 // The session keys come from labels 0x06 (header encryption key) and 0x07
 // (header salting key), as RFC 6904 §4.1 adds them to RFC 3711 §4.3.
