@@ -53,3 +53,25 @@ func TestHeaderExtensionEncryptionLibsrtpVectors(t *testing.T) {
 		})
 	}
 }
+
+// libsrtp's reference packets with an empty payload (srtp_test_empty_payload
+// and _gcm): the tag alone, over the 12-byte header and the ROC.
+func TestEmptyPayloadLibsrtpVectors(t *testing.T) {
+	key := unhex(t, "e1f97a0d3e018be0d64fa32c06de4139")
+	salt := unhex(t, "0ec675ad498afeebb6960b3aabe6")
+	in := unhex(t, "800f1234decafbadcafebabe")
+	for p, want := range map[Profile]string{
+		ProfileAES128CMHMACSHA1_80: "800f1234decafbadcafebabe773c2e1cd91d590d16e5",
+		ProfileAEADAES128GCM:       "800f1234decafbadcafebabef8b471a9e44e229c", // 8-byte tag prefix
+	} {
+		tx, _ := NewContext(p, key, salt[:p.SaltLen()])
+		rx, _ := NewContext(p, key, salt[:p.SaltLen()])
+		out, err := tx.EncryptRTP(nil, in)
+		if err != nil || !bytes.Equal(out[:len(want)/2], unhex(t, want)) {
+			t.Fatalf("%v: %v\n got %x\nwant %s", p, err, out, want)
+		}
+		if got, err := rx.DecryptRTP(out); err != nil || !bytes.Equal(got, in) {
+			t.Fatalf("%v: decrypt: %v", p, err)
+		}
+	}
+}
