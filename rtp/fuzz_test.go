@@ -44,6 +44,18 @@ func FuzzHeader(f *testing.F) {
 			if !bytes.Equal(b[e.ValueOffset:e.ValueOffset+len(e.Value)], e.Value) || e.ElementOffset >= e.ValueOffset {
 				t.Fatalf("element %d offsets %d/%d wrong", e.ID, e.ElementOffset, e.ValueOffset)
 			}
+			// The typed accessors take any element without panicking.
+			h.AudioLevel(e.ID)
+			h.AbsSendTime(e.ID)
+			h.TransportCC(e.ID)
+			h.PlayoutDelay(e.ID)
+			h.VideoOrientation(e.ID)
+			if m, ok := h.Mid(e.ID); ok && len(m) == 0 {
+				t.Fatalf("Mid(%d) ok but empty", e.ID)
+			}
+			if r, ok := h.RtpStreamID(e.ID); ok && len(r) == 0 {
+				t.Fatalf("RtpStreamID(%d) ok but empty", e.ID)
+			}
 			if !seen[e.ID] {
 				seen[e.ID] = true
 				// GetExtension finds the first element with the ID.
