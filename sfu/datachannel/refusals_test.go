@@ -143,6 +143,9 @@ func TestStreamFloodBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The goroutines that handed the last channels over release their
+	// pending slots just after Accept returns them.
+	waitUntil(t, func() bool { return len(ours.pending) == 0 })
 	rawOpen(t, raw, 2*streams, Open{Label: []byte("after")})
 	ch, err := ours.Accept(ctx)
 	if err != nil || ch.Label() != "after" {
