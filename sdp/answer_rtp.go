@@ -65,7 +65,7 @@ func answerRTP(b *Builder, offer *Session, m *Media, formats []string, cfg *Conf
 		}
 	}
 	if dir.Sends() {
-		b.Attr("msid", track.StreamID+" "+track.TrackID)
+		b.Attr("msid", track.msid())
 		writeSSRCs(b, track, hasRTX(formats, m))
 	}
 	if sim, ok := m.Simulcast(); ok && sim.Send != "" && hasRID && offered.Sends() {
@@ -114,7 +114,7 @@ func writeSSRCs(b *Builder, t LocalTrack, rtx bool) {
 		if t.CNAME != "" {
 			b.Attr("ssrc", id+" cname:"+t.CNAME)
 		}
-		b.Attr("ssrc", id+" msid:"+t.StreamID+" "+t.TrackID)
+		b.Attr("ssrc", id+" msid:"+t.msid())
 	}
 }
 

@@ -145,3 +145,28 @@ func TestAnswerSimulcastRIDRestrictions(t *testing.T) {
 		t.Errorf("simulcast %q, want %q", got, want)
 	}
 }
+
+// RFC 8830 §2: msid-appdata is optional; a track without a track id is
+// written "a=msid:<stream>", never with a trailing space, and a track
+// without a stream id gets "-".
+func TestAnswerMSIDWithoutTrackID(t *testing.T) {
+	offer, err := sdp.Parse([]byte(ruleOffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig()
+	cfg.Tracks = map[string]sdp.LocalTrack{"a": {StreamID: "s", SSRC: 7, CNAME: "c"}}
+	ans := answerAndCheck(t, offer, cfg)
+	audio := &ans.Media[0]
+	if got, want := attrValues(audio, "msid"), []string{"s"}; !slices.Equal(got, want) {
+		t.Errorf("msid %q, want %q", got, want)
+	}
+	if got, want := attrValues(audio, "ssrc"), []string{"7 cname:c", "7 msid:s"}; !slices.Equal(got, want) {
+		t.Errorf("ssrc %q, want %q", got, want)
+	}
+	cfg.Tracks["a"] = sdp.LocalTrack{TrackID: "t"}
+	ans = answerAndCheck(t, offer, cfg)
+	if got, want := attrValues(&ans.Media[0], "msid"), []string{"- t"}; !slices.Equal(got, want) {
+		t.Errorf("msid %q, want %q", got, want)
+	}
+}

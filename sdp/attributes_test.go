@@ -305,3 +305,30 @@ func TestParseRIDRestrictions(t *testing.T) {
 		}
 	}
 }
+
+// RFC 8830 §2 msid-value and RFC 5576 §4.1 ssrc-attr grammar in Validate.
+func TestValidateMSIDAndSSRC(t *testing.T) {
+	head := "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+	for in, bad := range map[string]bool{
+		"a=msid:s t\r\n":   false,
+		"a=msid:- t\r\n":   false,
+		"a=msid:s\r\n":     false,
+		"a=msid:\r\n":      true,
+		"a=msid:s \r\n":    true,
+		"a=msid:s t u\r\n": true,
+		"a=msid:" + strings.Repeat("s", 65) + "\r\n": true,
+		"a=ssrc:1 cname:x\r\n":                       false,
+		"a=ssrc:1\r\n":                               true,
+		"a=ssrc:1 :x\r\n":                            true,
+	} {
+		s, err := Parse([]byte(head + in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Validate()
+		var pe *ParseError
+		if bad != (err != nil) || bad && (!errors.As(err, &pe) || pe.Line != 6) {
+			t.Errorf("%q: Validate() = %v, want error %v at line 6", in, err, bad)
+		}
+	}
+}

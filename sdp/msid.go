@@ -26,6 +26,27 @@ func (m *Media) MSIDs() iter.Seq[MSID] {
 	}
 }
 
+// msidOK checks msid-value = msid-id [SP msid-appdata], each 1*64token-char
+// (RFC 8830 §2).
+func msidOK(v string) bool {
+	id, app, hasApp := strings.Cut(v, " ")
+	return isToken(id) && len(id) <= 64 && (!hasApp || isToken(app) && len(app) <= 64)
+}
+
+// msid returns the a=msid value for t: "<stream id> <track id>", or the
+// stream id alone when t has no track id (msid-appdata is optional,
+// RFC 8830 §2). A missing stream id is "-", no stream (RFC 8830 §2).
+func (t LocalTrack) msid() string {
+	s := t.StreamID
+	if s == "" {
+		s = "-"
+	}
+	if t.TrackID != "" {
+		s += " " + t.TrackID
+	}
+	return s
+}
+
 // SSRC is an a=ssrc value (RFC 5576 §4.1): <ssrc-id> <attribute>[:<value>].
 type SSRC struct {
 	ID        uint32
@@ -41,6 +62,9 @@ func ParseSSRC(v string) (SSRC, error) {
 		return SSRC{}, errorString("sdp: a=ssrc id must be a 32-bit decimal (RFC 5576 §4.1)")
 	}
 	name, val, _ := strings.Cut(rest, ":")
+	if !isToken(name) {
+		return SSRC{}, errorString("sdp: a=ssrc needs <ssrc-id> <attribute>[:<value>] (RFC 5576 §4.1)")
+	}
 	return SSRC{ID: uint32(n), Attribute: name, Value: val}, nil
 }
 

@@ -267,7 +267,7 @@ func offerExisting(b *Builder, local *Session, m *Media, cfg *Config) {
 		}
 	}
 	if sending {
-		b.Attr("msid", track.StreamID+" "+track.TrackID)
+		b.Attr("msid", track.msid())
 		writeSSRCs(b, track, rtx)
 	}
 }
@@ -304,6 +304,6 @@ func offerNew(b *Builder, t *NewTrack, bound *bindings, cfg *Config) {
 			b.Attr("extmap", strconv.Itoa(id)+" "+uri)
 		}
 	}
-	b.Attr("msid", t.Track.StreamID+" "+t.Track.TrackID)
+	b.Attr("msid", t.Track.msid())
 	writeSSRCs(b, t.Track, rtx)
 }

@@ -215,6 +215,10 @@ func checkAttrValue(name, v string, hasValue bool) string {
 		if _, err := ParseExtMap(v); err != nil {
 			return errMsg(err)
 		}
+	case "msid":
+		if !msidOK(v) {
+			return "a=msid needs <msid-id> [<msid-appdata>], each 1-64 token chars"
+		}
 	case "ssrc":
 		if _, err := ParseSSRC(v); err != nil {
 			return errMsg(err)
