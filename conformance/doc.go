@@ -62,7 +62,10 @@
 //     context, label EXTRACTOR-dtls_srtp, 2*(key+salt) bytes, split per RFC
 //     5764 §4.2 into client key, server key, client salt, server salt.
 //     Lengths: AES-CM profiles 16/14 (RFC 5764 §4.1.2), AEAD_AES_128_GCM
-//     16/12 and AEAD_AES_256_GCM 32/12 (RFC 7714 §14.2).
+//     16/12 and AEAD_AES_256_GCM 32/12 (RFC 7714 §14.2). The split and
+//     the lengths are written here from the RFCs rather than taken from
+//     package srtp on purpose: srtp's corpus test checks
+//     srtp.SplitKeyingMaterial against them, so they must not share code.
 //
 // Deviations: DTLS 1.2 connection-ID records (RFC 9146) are reported as
 // errors, not parsed; TLS 1.3 / DTLS 1.3 key logs are ignored; IP fragments
