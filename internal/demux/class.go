@@ -14,10 +14,11 @@ const (
 	ZRTP
 	// DTLS: first byte 20..63, the record content type (RFC 7983 §7, RFC 6347 §4.1).
 	DTLS
-	// TURNChannel: first byte 64..79, a TURN ChannelData message (RFC 8656 §12,
-	// range per RFC 9443 §3).
+	// TURNChannel: first byte 64..79, a TURN ChannelData message (RFC 8656
+	// §12; channel numbers 0x4000-0x4FFF, the range RFC 7983 §7 keeps).
 	TURNChannel
-	// QUIC: first byte 80..127 (short header) or 192..255 (long header), RFC 9443 §3.
+	// QUIC: first byte 80..127 (short header, RFC 9000 §17.3, less TURN's
+	// 64..79) or 192..255 (long header, RFC 9000 §17.2), RFC 9443 §3.
 	QUIC
 	// RTP: first byte 128..191 (version 2) and not RTCP (RFC 7983 §7, RFC 5761 §4).
 	RTP

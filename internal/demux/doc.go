@@ -4,10 +4,10 @@
 //	[0..3]     STUN          RFC 8489 (RFC 7983 §7)
 //	[16..19]   ZRTP          RFC 6189 (RFC 7983 §7)
 //	[20..63]   DTLS          RFC 6347 (RFC 7983 §7)
-//	[64..79]   TURN channel  RFC 8656 §12 (RFC 9443 §3 narrows 64..127 to 64..79)
-//	[80..127]  QUIC          RFC 9000 short header (RFC 9443 §3)
+//	[64..79]   TURN channel  RFC 8656 §12 (RFC 7983 §7; channels 0x4000-0x4FFF)
+//	[80..127]  QUIC          RFC 9000 §17.3 short header, 01xxxxxx less TURN's 64..79 (RFC 9443 §3)
 //	[128..191] RTP or RTCP   RFC 3550, told apart per RFC 5761 §4
-//	[192..255] QUIC          RFC 9000 long header (RFC 9443 §3)
+//	[192..255] QUIC          RFC 9000 §17.2 long header, 11xxxxxx (RFC 9443 §3)
 //
 // Anything else (4..15, or a datagram too short to decide) is Unknown.
 //
