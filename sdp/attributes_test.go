@@ -190,6 +190,12 @@ func TestCodecMatches(t *testing.T) {
 	codecs := DefaultCodecs()
 	h264, vp9, opus := &codecs[3], &codecs[2], &codecs[0]
 	rH264 := RTPMap{Encoding: "H264", ClockRate: 90000}
+	withPLID := func(plid string) Codec {
+		c := *h264
+		c.FMTP = "packetization-mode=1;profile-level-id=" + plid
+		return c
+	}
+	chp, high, baseline := withPLID("640c1f"), withPLID("64001f"), withPLID("42001f")
 	tests := []struct {
 		c    *Codec
 		r    RTPMap
@@ -205,6 +211,12 @@ func TestCodecMatches(t *testing.T) {
 		{h264, rH264, "packetization-mode=1;profile-level-id=42001f", false}, // Baseline, not constrained
 		{h264, rH264, "packetization-mode=1;profile-level-id=64001f", false}, // High
 		{h264, rH264, "packetization-mode=1", false},                         // default 42000a: Baseline
+		{h264, rH264, "packetization-mode=1;profile-level-id=58c01f", true},  // Extended + set0 + set1 = CB
+		{&chp, rH264, "packetization-mode=1;profile-level-id=640c34", true},  // Constrained High, other level
+		{&chp, rH264, "packetization-mode=1;profile-level-id=64001f", false}, // High is not Constrained High
+		{&high, rH264, "packetization-mode=1;profile-level-id=640c1f", false},
+		{&baseline, rH264, "packetization-mode=1;profile-level-id=58801f", true},  // Extended + set0 = Baseline
+		{&baseline, rH264, "packetization-mode=1;profile-level-id=58001f", false}, // Extended
 		{vp9, RTPMap{Encoding: "VP9", ClockRate: 90000}, "profile-id=0", true},
 		{vp9, RTPMap{Encoding: "VP9", ClockRate: 90000}, "", true},
 		{vp9, RTPMap{Encoding: "VP9", ClockRate: 90000}, "profile-id=2", false},

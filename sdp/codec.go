@@ -24,8 +24,8 @@ type Codec struct {
 // Matches reports whether an offered format (its rtpmap and fmtp
 // parameters) is this codec: same encoding name (case-insensitive, RFC
 // 4855 §3), clock rate and channels, and for
-//   - H264: the same packetization-mode (default 0) and profile (profile_idc
-//     and, for Baseline, the constrained flag) of profile-level-id; the
+//   - H264: the same packetization-mode (default 0) and profile (see
+//     h264Profile: profile_idc and the constraint flags) of profile-level-id; the
 //     level may differ (RFC 6184 §8.2.2 lets the answerer pick its level),
 //   - VP9: the same profile-id (default 0, RFC 9628).
 func (c *Codec) Matches(r RTPMap, fmtp FMTP) bool {
@@ -64,9 +64,17 @@ func def(v, d string) string {
 func channels(s string) string { return def(s, "1") }
 
 // h264Profile reduces a profile-level-id (RFC 6184 §8.1: profile_idc,
-// profile-iop, level_idc as hex) to the profile it names: profile_idc, plus
-// the constraint_set1 flag for Baseline (42e0xx / 42c0xx is Constrained
-// Baseline, 4200xx is Baseline). Returns -1 when malformed.
+// profile-iop, level_idc as hex) to the profile it names, by RFC 6184 §8.1
+// Table 5 (constraint_set0..3 flags are the top bits of profile-iop):
+//
+//	Constrained Baseline  42 x1xx…, 4D 1xxx…, 58 11xx…
+//	Baseline              42 x0xx…, 58 10xx…
+//	Extended              58 0xxx…
+//	Main                  4D 0xxx…
+//
+// plus Constrained High, 64 with constraint_set4 and set5 (ITU-T H.264
+// Annex A, later than RFC 6184; libwebrtc offers it beside High as a
+// different format). Any other profile_idc stands for itself. Returns -1 when malformed.
 func h264Profile(plid string) int {
 	if len(plid) != 6 {
 		return -1
@@ -75,11 +83,22 @@ func h264Profile(plid string) int {
 	if err != nil {
 		return -1
 	}
+	const (
+		constrainedBaseline = 0x142
+		constrainedHigh     = 0x164
+		set0, set1          = 0x80, 0x40
+		set4and5            = 0x0c
+	)
 	idc, iop := int(v>>16), int(v>>8&0xff)
-	// RFC 6184 §8.1 Table 5: Constrained Baseline is 42 with constraint_set1,
-	// 4D with constraint_set0, 58 with constraint_set0 and set1.
-	if idc == 0x42 && iop&0x40 != 0 || idc == 0x4d && iop&0x80 != 0 || idc == 0x58 && iop&0xc0 == 0xc0 {
-		return 0x142
+	switch {
+	case idc == 0x42 && iop&set1 != 0,
+		idc == 0x4d && iop&set0 != 0,
+		idc == 0x58 && iop&(set0|set1) == set0|set1:
+		return constrainedBaseline
+	case idc == 0x58 && iop&set0 != 0:
+		return 0x42 // Baseline
+	case idc == 0x64 && iop&set4and5 == set4and5:
+		return constrainedHigh
 	}
 	return idc
 }
