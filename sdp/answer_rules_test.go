@@ -170,3 +170,24 @@ func TestAnswerMSIDWithoutTrackID(t *testing.T) {
 		t.Errorf("msid %q, want %q", got, want)
 	}
 }
+
+// A Config value with a line break must not turn into lines of its own
+// (RFC 8866 §9: no CR or LF inside a line).
+func TestAnswerRefusesLineBreakInValues(t *testing.T) {
+	offer, err := sdp.Parse([]byte(ruleOffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range []sdp.LocalTrack{
+		{StreamID: "s", SSRC: 7, CNAME: "c\r\na=setup:passive"},
+		{StreamID: "s", SSRC: 7, CNAME: "c\na=x"},
+		{StreamID: "s", SSRC: 7, CNAME: "c\x00"},
+	} {
+		cfg := testConfig()
+		cfg.Tracks = map[string]sdp.LocalTrack{"a": tr}
+		ans, err := sdp.Answer(offer, cfg)
+		if err == nil || !strings.Contains(err.Error(), "RFC 8866 §9") {
+			t.Errorf("CNAME %q: err %v, answer:\n%v", tr.CNAME, err, ans)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package sdp
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Builder assembles a session description line by line, for answers,
 // offers and edits. It allocates freely; Session checks the result with
@@ -34,10 +37,15 @@ func (b *Builder) Lines(ls ...Line) *Builder {
 func (b *Builder) Len() int { return len(b.lines) }
 
 // Session parses the assembled lines into a Session (one backing copy, as
-// Parse gives) and validates it.
+// Parse gives) and validates it. A value holding CR, LF or NUL is refused
+// rather than written: it would end its line early and smuggle in lines of
+// its own (a CNAME or track id from elsewhere becoming an a=fingerprint).
 func (b *Builder) Session() (*Session, error) {
 	out := make([]byte, 0, 64*len(b.lines))
-	for _, l := range b.lines {
+	for i, l := range b.lines {
+		if strings.ContainsAny(l.Value, "\r\n\x00") {
+			return nil, lineErr(i+1, l.String(), "value contains CR, LF or NUL; a line is <type>=<value> CRLF with none inside (RFC 8866 §9)")
+		}
 		out = append(out, l.Type, '=')
 		out = append(out, l.Value...)
 		out = append(out, '\r', '\n')
