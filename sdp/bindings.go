@@ -51,7 +51,7 @@ type boundCodec struct {
 
 // pts returns the payload types for codec c (and its RTX) and the fmtp
 // parameters to write: those already bound to a matching format in the
-// session (its parameters too, RFC 9143 §9.1.1), else c's own PT when
+// session (the lowest such PT, with its parameters, RFC 9143 §9.1.1), else c's own PT when
 // free, else the first free dynamic PT (RFC 3551 §6: 96-127).
 func (b *bindings) pts(c *Codec) boundCodec {
 	key := c.Kind + "/" + strings.ToLower(c.Name) + "/" + strconv.FormatUint(uint64(c.ClockRate), 10) + ";" + c.FMTP
@@ -61,9 +61,10 @@ func (b *bindings) pts(c *Codec) boundCodec {
 	var pt, rtxPT uint8
 	fmtpParams := c.FMTP
 	found := false
-	for p, conf := range b.pt {
+	// Lowest matching PT first, so that offers do not depend on map order.
+	for p := uint8(0); p <= 127; p++ {
 		// conf is "<pt> <enc>/<rate>[/<params>];<fmtp>" for bound formats.
-		_, rest, ok := strings.Cut(conf, " ")
+		_, rest, ok := strings.Cut(b.pt[p], " ")
 		if !ok || b.kind[p] != c.Kind {
 			continue
 		}
