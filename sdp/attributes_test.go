@@ -50,6 +50,8 @@ func TestParseErrors(t *testing.T) {
 		{head + "m=audio 9 RTP/AVP\n", 5, "m= needs"},
 		{head + "m=audio 99999 RTP/AVP 0\n", 5, "0-65535"},
 		{head + "m=audio 9 RTP/AVP 0  8\n", 5, "single spaces"},
+		{head + "m=audio 9 RTP//AVP 0\n", 5, "proto must be token"},
+		{head + "m=audio 9 RTP/AVP 0 (8)\n", 5, "formats must be tokens"},
 		{head + "a=\n", 5, "non-empty token"},
 		{head + "\n", 5, "empty line"},
 		{head + "a=x\ry\n", 5, "bare CR"},

@@ -82,11 +82,19 @@ func parseMediaLine(v string) (ml MediaLine, err string) {
 		}
 		ml.NumPorts, _ = strconv.Atoi(count)
 	}
+	for part := range strings.SplitSeq(proto, "/") {
+		if !isToken(part) {
+			return ml, "m= proto must be token *(\"/\" token) (RFC 8866 §9)"
+		}
+	}
 	for f := fmts; f != ""; {
 		var x string
 		x, f, _ = strings.Cut(f, " ")
 		if x == "" {
 			return ml, "m= fields are separated by single spaces (RFC 8866 §9)"
+		}
+		if !isToken(x) {
+			return ml, "m= formats must be tokens (RFC 8866 §9 fmt)"
 		}
 	}
 	return ml, ""
