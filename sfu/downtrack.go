@@ -1,8 +1,6 @@
 package sfu
 
-import (
-	"time"
-)
+import "time"
 
 // cacheSize is how many sent packets an outgoing video stream keeps to
 // answer NACKs (RFC 4585 §6.2.1) — about a second of 1 Mbit/s video.
@@ -22,23 +20,33 @@ type downTrack struct {
 	rw    *rewriter
 
 	// Sender statistics for our sender reports (RFC 3550 §6.4.1).
+	// The RTP time of an SR comes from the rewriter's lastOutTS/lastAt.
 	packets, octets uint32
-	lastTS          uint32
-	lastAt          time.Time
 
 	cache      *packetCache // nil for audio
 	nacked     uint64       // packets asked for again
 	resent     uint64       // of which found in the cache and resent
+	throttled  uint64       // of which resent less than nackResendInterval before
 	keyframeRq uint64       // PLI/FIR received
 }
 
+// nackResendInterval is the least time between two retransmissions of one
+// packet: a NACK that lists a sequence number many times, or NACKs repeated
+// faster than a round trip, resend it once (RFC 4585 §6.2.1 leaves repair
+// to the media sender; without this a 1 KB NACK of one number repeated
+// could queue megabytes).
+const nackResendInterval = 100 * time.Millisecond
+
 // packetCache keeps the last cacheSize packets sent on a stream, as sent
-// (rewritten, not yet encrypted), indexed by sequence number.
+// (rewritten, not yet encrypted), indexed by sequence number. Its slot
+// holds the full 16-bit number, so a NACK for a number 256·k away (a wrap
+// later, or an old one) finds nothing rather than the wrong packet.
 type packetCache struct {
-	seq  [cacheSize]uint16
-	size [cacheSize]uint16
-	ok   [cacheSize]bool
-	data [cacheSize][1500]byte
+	seq      [cacheSize]uint16
+	size     [cacheSize]uint16
+	ok       [cacheSize]bool
+	resentAt [cacheSize]time.Time
+	data     [cacheSize][1500]byte
 }
 
 func (c *packetCache) put(seq uint16, pkt []byte) {
@@ -47,6 +55,7 @@ func (c *packetCache) put(seq uint16, pkt []byte) {
 	}
 	i := int(seq) % cacheSize
 	c.seq[i], c.size[i], c.ok[i] = seq, uint16(len(pkt)), true
+	c.resentAt[i] = time.Time{}
 	copy(c.data[i][:], pkt)
 }
 
@@ -56,6 +65,22 @@ func (c *packetCache) get(seq uint16) ([]byte, bool) {
 		return nil, false
 	}
 	return c.data[i][:c.size[i]], true
+}
+
+// resend returns the packet with sequence number seq for a retransmission
+// at now, or false when it is not cached or was resent less than
+// nackResendInterval ago (throttled reports which).
+func (c *packetCache) resend(seq uint16, now time.Time) (b []byte, throttled, ok bool) {
+	b, ok = c.get(seq)
+	if !ok {
+		return nil, false, false
+	}
+	i := int(seq) % cacheSize
+	if last := c.resentAt[i]; !last.IsZero() && now.Sub(last) < nackResendInterval {
+		return nil, true, false
+	}
+	c.resentAt[i] = now
+	return b, false, true
 }
 
 // attach makes t the source of d (nil detaches).

@@ -120,8 +120,6 @@ func (e *engine) handleRTP(p *peer, pkt []byte, now time.Time) {
 		}
 		d.packets++
 		d.octets += uint32(len(payload))
-		d.lastTS = h.Timestamp + d.rw.tsOffset
-		d.lastAt = now
 		if d.cache != nil {
 			d.cache.put(h.SequenceNumber+d.rw.seqOffset, out)
 		}
@@ -223,7 +221,7 @@ func (e *engine) handleRTCP(p *peer, pkt []byte, now time.Time) {
 				continue
 			}
 			if t := p.bySSRC[e.sr.SSRC]; t != nil {
-				t.lastSR = uint32(e.sr.NTPTime >> 16)
+				t.lastSR = rtcp.NTPMiddle(e.sr.NTPTime)
 				t.lastSRAt = now
 			}
 		case rtcp.KindPLI:
@@ -270,8 +268,8 @@ func (e *engine) keyframeFromSubscriber(p *peer, ssrc uint32, now time.Time) {
 
 // answerNACK resends the packets a subscriber lost from the stream's cache,
 // unchanged (same SSRC and sequence number: no RTX was negotiated with the
-// subscriber, RFC 4585 §6.2.1). Packets no longer cached are not asked
-// from the publisher.
+// subscriber, RFC 4585 §6.2.1), each at most once per nackResendInterval.
+// Packets no longer cached are not asked from the publisher.
 func (e *engine) answerNACK(p *peer, now time.Time) {
 	d := p.downBySSRC[e.nack.MediaSSRC]
 	if d == nil {
@@ -284,7 +282,11 @@ func (e *engine) answerNACK(p *peer, now time.Time) {
 			if d.cache == nil {
 				return
 			}
-			if b, ok := d.cache.get(seq); ok {
+			b, throttled, ok := d.cache.resend(seq, now)
+			if throttled {
+				d.throttled++
+			}
+			if ok {
 				d.resent++
 				e.emit(p, false, b)
 			}
@@ -326,25 +328,27 @@ func (e *engine) report(p *peer, now time.Time) {
 				LastSR:             t.lastSR,
 			}
 			if !t.lastSRAt.IsZero() {
-				rr.DelaySinceLastSR = uint32(now.Sub(t.lastSRAt) * 65536 / time.Second)
+				rr.DelaySinceLastSR = rtcp.DelayUnits(now.Sub(t.lastSRAt))
 			}
 			e.reports = append(e.reports, rr)
 		}
-		e.rr = rtcp.ReceiverReport{SSRC: p.ssrc, Reports: e.reports}
-		b, err = rtcp.AppendCompound(b, &e.rr)
+		// More than 31 blocks need more RR packets (RFC 3550 §6.1).
+		b, err = rtcp.AppendReceiverReports(b, p.ssrc, e.reports)
 		if err == nil {
 			b, err = e.appendSDES(b, p, p.ssrc)
 		}
 	case KindWHEP:
-		ntp := ntpTime(now)
+		ntp := rtcp.NTPTime(now)
 		sent := false
 		for _, d := range p.downs {
 			if d.packets == 0 {
 				continue
 			}
-			// RTP time of "now": the last sent timestamp advanced by
-			// the time since (RFC 3550 §6.4.1).
-			rtpNow := d.lastTS + uint32(rtpTicks(now.Sub(d.lastAt), d.codec.Clock))
+			// RTP time of "now": the newest sent timestamp advanced by
+			// the time since it arrived (RFC 3550 §6.4.1). The
+			// rewriter's lastOutTS ignores reordered packets, so the
+			// SR's RTP time never steps back with them.
+			rtpNow := d.rw.lastOutTS + uint32(rtpTicks(now.Sub(d.rw.lastAt), d.codec.Clock))
 			e.sr = rtcp.SenderReport{SSRC: d.ssrc, NTPTime: ntp, RTPTime: rtpNow, PacketCount: d.packets, OctetCount: d.octets}
 			if b, err = rtcp.AppendCompound(b, &e.sr); err != nil {
 				break
@@ -369,7 +373,8 @@ func (e *engine) report(p *peer, now time.Time) {
 }
 
 func (e *engine) appendSDES(b []byte, p *peer, ssrc uint32) ([]byte, error) {
-	e.sdes.Chunks = append(e.sdes.Chunks[:0], rtcp.SDESChunk{Source: ssrc, Items: []rtcp.SDESItem{{Type: rtcp.SDESCNAME, Text: []byte(p.cname)}}})
+	e.sdes.Reset()
+	e.sdes.AddCNAME(ssrc, p.cname)
 	return rtcp.AppendCompound(b, &e.sdes)
 }
 
@@ -380,12 +385,4 @@ func rtpTicks(d time.Duration, clock uint32) uint64 {
 		return 0
 	}
 	return uint64(d/time.Second)*uint64(clock) + uint64(d%time.Second)*uint64(clock)/uint64(time.Second)
-}
-
-// ntpTime converts t to the 64-bit NTP format of RFC 3550 §4.
-func ntpTime(t time.Time) uint64 {
-	const unixToNTP = 2208988800
-	secs := uint64(t.Unix()) + unixToNTP
-	frac := uint64(t.Nanosecond()) << 32 / uint64(time.Second)
-	return secs<<32 | frac
 }

@@ -258,3 +258,81 @@ func TestRTPTicksLongDurations(t *testing.T) {
 		}
 	}
 }
+
+// A NACK that names one sequence number many times, or is repeated within
+// nackResendInterval, resends the packet once; after the interval it may
+// be resent again. A number 256 away (another slot's wrap) finds nothing.
+func TestEngineNACKResendThrottled(t *testing.T) {
+	e, pub, sub, now := setupRoom(t)
+	drainAll(e)
+	key := []byte{0x10, 0x00, 0x9d, 0x01, 0x2a}
+	for i := uint16(0); i < 5; i++ {
+		e.handleRTP(pub, rtpPacket(t, 96, 100+i, 0, 2001, key, nil), now)
+	}
+	drainAll(e)
+	seqs := make([]uint16, 0, 200)
+	for range 100 {
+		seqs = append(seqs, 101, 101+cacheSize)
+	}
+	var nack rtcp.NACK
+	nack.SenderSSRC, nack.MediaSSRC = 1, sub.downs[1].ssrc
+	for _, s := range seqs {
+		nack.Pairs = append(nack.Pairs, rtcp.NACKPair{PID: s})
+	}
+	b, err := nack.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.handleRTCP(sub, b, now)
+	if out := drainAll(e); len(out) != 1 {
+		t.Fatalf("NACK naming seq 101 100 times: %d packets resent, want 1", len(out))
+	}
+	e.handleRTCP(sub, b, now.Add(nackResendInterval/2))
+	if out := drainAll(e); len(out) != 0 {
+		t.Fatalf("repeated NACK within %v: %d packets resent, want 0", nackResendInterval, len(out))
+	}
+	e.handleRTCP(sub, b, now.Add(nackResendInterval))
+	if out := drainAll(e); len(out) != 1 {
+		t.Fatalf("NACK after %v: %d packets resent, want 1", nackResendInterval, len(out))
+	}
+	if d := sub.downs[1]; d.resent != 2 || d.throttled != 298 {
+		t.Fatalf("resent %d throttled %d, want 2 and 298", d.resent, d.throttled)
+	}
+}
+
+// The SR's RTP time follows the newest packet sent, not a late (reordered)
+// one: RFC 3550 §6.4.1 ties it to the same instant as the NTP time.
+func TestEngineSenderReportIgnoresReorderedPacket(t *testing.T) {
+	e, pub, sub, now := setupRoom(t)
+	drainAll(e)
+	e.handleRTP(pub, rtpPacket(t, 111, 10, 96000, 1001, []byte{1}, nil), now)
+	e.handleRTP(pub, rtpPacket(t, 111, 12, 96000+1920, 1001, []byte{1}, nil), now)
+	// Seq 11 arrives late, 1 s after the others.
+	e.handleRTP(pub, rtpPacket(t, 111, 11, 96000+960, 1001, []byte{1}, nil), now.Add(time.Second))
+	drainAll(e)
+	at := now.Add(2 * time.Second)
+	e.tick(at)
+	var got *rtcp.SenderReport
+	for _, o := range drainAll(e) {
+		it := rtcp.NewIterator(o.b)
+		var rp rtcp.Packet
+		for it.Next(&rp) {
+			if o.to == "sub" && rp.Kind() == rtcp.KindSenderReport {
+				got = &rtcp.SenderReport{}
+				if err := got.Unmarshal(rp.Raw); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if got == nil || got.SSRC != sub.downs[0].ssrc {
+		t.Fatalf("no SR for the audio stream to the subscriber: %+v", got)
+	}
+	// Seq 12 (ts 97920) went out at now; the SR is 2 s later at 48 kHz.
+	if want := uint32(96000 + 1920 + 2*48000); got.RTPTime != want {
+		t.Fatalf("SR RTP time %d, want %d", got.RTPTime, want)
+	}
+	if got.NTPTime != rtcp.NTPTime(at) {
+		t.Fatalf("SR NTP time %x, want %x", got.NTPTime, rtcp.NTPTime(at))
+	}
+}

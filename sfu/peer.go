@@ -13,7 +13,7 @@ type peer struct {
 	id      string
 	kind    string // KindWHIP or KindWHEP
 	room    *room
-	cname   string
+	cname   []byte // SDES CNAME (RFC 7022), kept as bytes for allocation-free reports
 	ssrc    uint32 // our RTCP sender SSRC towards this peer (RR, PLI)
 	rsize   bool   // a=rtcp-rsize negotiated (RFC 5506)
 	created time.Time

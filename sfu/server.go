@@ -322,6 +322,7 @@ func (s *Server) Stats() map[string]uint64 {
 		}
 		for _, d := range x.p.downs {
 			m["nack.resent"] += d.resent
+			m["nack.throttled"] += d.throttled
 			m["rtp.not_forwarded"] += d.rw.dropped // codec not negotiated, stale source, waiting for a keyframe
 			m["rtp.source_switches"] += uint64(d.rw.switches)
 		}

@@ -135,7 +135,7 @@ func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*p
 			}
 			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "sendonly",
 				Codecs: []codec{c}, Extmaps: exts,
-				SSRC: d.ssrc, CNAME: p.cname, StreamID: "plainrtc-" + roomName, TrackID: id + "-" + m.Mid})
+				SSRC: d.ssrc, CNAME: string(p.cname), StreamID: "plainrtc-" + roomName, TrackID: id + "-" + m.Mid})
 		case "application":
 			media = append(media, e.dataSection(m))
 		default:
@@ -181,7 +181,7 @@ func (e *engine) newPeer(id, kind, roomName string, now time.Time) *peer {
 		r = &room{name: roomName}
 		e.rooms[roomName] = r
 	}
-	p := &peer{id: id, kind: kind, room: r, cname: "plainrtc-" + id, ssrc: e.newSSRC(), created: now,
+	p := &peer{id: id, kind: kind, room: r, cname: []byte("plainrtc-" + id), ssrc: e.newSSRC(), created: now,
 		bySSRC: map[uint32]*track{}, byMid: map[string]*track{}, downBySSRC: map[uint32]*downTrack{},
 		nextReport: now.Add(time.Second)}
 	if kind == KindWHIP {
