@@ -107,40 +107,10 @@ func writeAnswer(o *offer, p answerParams, media []answerMedia, exts map[string]
 	if err != nil {
 		return nil, &badSDP{err.Error()}
 	}
-	return repeatDTLSAttributes(a.Marshal(), "a=fingerprint:"+p.Fingerprint, "a=setup:"+p.Setup), nil
-}
-
-// repeatDTLSAttributes adds a=fingerprint and a=setup after the a=mid line
-// of every accepted m= section that lacks them. RFC 9143 §7.3 puts these
-// TRANSPORT-category attributes only in the offerer-tagged section of a
-// BUNDLE answer, and sdp.Answer does so; Firefox ESR 153 then never starts
-// ICE for a WHEP (recvonly) offer — it connects when every bundled section
-// carries them. The values are the tagged section's, so the answer stays
-// consistent (RFC 8842 §5.1 asks for the same setup in a bundle).
-func repeatDTLSAttributes(answer []byte, fingerprint, setup string) []byte {
-	lines := strings.Split(strings.TrimSuffix(string(answer), "\r\n"), "\r\n")
-	var out []string
-	for start := 0; start < len(lines); {
-		end := start + 1
-		for end < len(lines) && !strings.HasPrefix(lines[end], "m=") {
-			end++
-		}
-		sec := lines[start:end]
-		f := strings.Fields(sec[0])
-		accepted := strings.HasPrefix(sec[0], "m=") && len(f) > 1 && f[1] != "0"
-		hasFP := false
-		for _, l := range sec {
-			hasFP = hasFP || strings.HasPrefix(l, "a=fingerprint:")
-		}
-		for _, l := range sec {
-			out = append(out, l)
-			if accepted && !hasFP && strings.HasPrefix(l, "a=mid:") {
-				out = append(out, fingerprint, setup)
-			}
-		}
-		start = end
-	}
-	return []byte(strings.Join(out, "\r\n") + "\r\n")
+	// sdp.Answer repeats a=fingerprint and a=setup in every accepted
+	// bundled section (Config.StrictBundle is off): Firefox ESR 153 does
+	// not start ICE for a recvonly (WHEP) offer otherwise.
+	return a.Marshal(), nil
 }
 
 // supportedFeedback filters a codec's rtcp-fb to what the SFU handles:

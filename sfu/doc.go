@@ -56,7 +56,7 @@
 //   - a=fingerprint and a=setup are repeated in every accepted bundled
 //     section of the answer, where RFC 9143 §7.3 puts them only in the
 //     tagged one: Firefox ESR 153 does not start ICE for a recvonly (WHEP)
-//     offer otherwise (see repeatDTLSAttributes).
+//     offer otherwise (sdp.Answer does this unless Config.StrictBundle).
 //   - The RTCP report interval is 0.5–1.5 s, not the RFC 3550 §6.3
 //     bandwidth-derived one.
 //
