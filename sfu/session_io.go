@@ -95,6 +95,11 @@ func (x *session) HandleSTUN(msg []byte, from netip.AddrPort) transport.STUNVerd
 	}
 	x.pollEvents()
 	switch {
+	case errors.Is(err, ice.ErrRoleConflict), errors.Is(err, ice.ErrUnknownAttribute), errors.Is(err, ice.ErrBadRequest):
+		// Authenticated, answered with a signed 487/420/400 (RFC 8445
+		// §7.3.1.1, RFC 8489 §6.3.1): the source is the peer's, nothing
+		// is nominated. Not an authentication failure.
+		return transport.STUNAccepted
 	case err != nil:
 		return transport.STUNRejected
 	case x.agent.Stats().Nominations > before:
@@ -113,6 +118,9 @@ func (x *session) pollEvents() {
 		case ice.EventSelectedPairChanged:
 			x.log.Info("ICE selected pair changed", "local", ev.Pair.Local.String(), "remote", ev.Pair.Remote.String())
 		case ice.EventConsentLost:
+			// RFC 7675 §5.1: stop sending media (and DTLS) at once;
+			// the session ends on the next timer tick.
+			x.tp.StopSending()
 			x.log.Info("ICE consent lost", "remote", ev.Pair.Remote.String())
 		}
 	}
@@ -267,19 +275,29 @@ func (x *session) HandleRTCP(pkt []byte, from netip.AddrPort) {
 }
 
 func (x *session) handleSRTP(pkt []byte, from netip.AddrPort, isRTCP bool) {
+	reason, err := x.unprotectAndRoute(pkt, isRTCP)
+	if err != nil {
+		// Reported after Server.mu is released: the mux may log.
+		x.s.mux.ReportSRTPDrop(reason, from, err)
+	}
+}
+
+// unprotectAndRoute decrypts pkt and hands it to the engine under
+// Server.mu; it returns the drop reason and error of a packet SRTP refused.
+func (x *session) unprotectAndRoute(pkt []byte, isRTCP bool) (transport.DropReason, error) {
 	s := x.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if x.ended {
-		return
+		return 0, nil
 	}
 	if !x.secured {
 		s.counters.srtpBeforeKeys++
-		return
+		return 0, nil
 	}
 	if len(pkt) > len(x.inBuf) {
 		s.counters.srtpOther++
-		return
+		return 0, nil
 	}
 	b := x.inBuf[:copy(x.inBuf[:], pkt)]
 	var plain []byte
@@ -294,15 +312,13 @@ func (x *session) handleSRTP(pkt []byte, from netip.AddrPort, isRTCP bool) {
 		switch {
 		case errors.Is(err, srtp.ErrReplayed), errors.Is(err, srtp.ErrTooOld):
 			s.counters.srtpReplay++
-			s.mux.ReportSRTPDrop(transport.DropReplay, from, err)
+			return transport.DropReplay, err
 		case errors.Is(err, srtp.ErrAuthFailed):
 			s.counters.srtpAuth++
-			s.mux.ReportSRTPDrop(transport.DropSRTPAuth, from, err)
 		default:
 			s.counters.srtpOther++
-			s.mux.ReportSRTPDrop(transport.DropSRTPAuth, from, err)
 		}
-		return
+		return transport.DropSRTPAuth, err
 	}
 	now := time.Now()
 	if isRTCP {
@@ -311,6 +327,7 @@ func (x *session) handleSRTP(pkt []byte, from netip.AddrPort, isRTCP bool) {
 		s.eng.handleRTP(x.p, plain, now)
 	}
 	s.flushLocked()
+	return 0, nil
 }
 
 // send protects one packet and writes it to the selected address. Called
