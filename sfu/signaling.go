@@ -198,9 +198,12 @@ func splitSignalingPath(p string) (kind, room, id string, ok bool) {
 	return kind, room, id, true
 }
 
-// validRoom accepts 1–64 characters of letters, digits, '-', '_' and '.'.
+// validRoom accepts 1–64 characters of letters, digits, '-', '_' and '.',
+// not starting with '.': "." and ".." would make the Location
+// "/whip/../{id}", which a client resolves to another resource (RFC 3986
+// §5.2.4 dot-segment removal).
 func validRoom(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
+	if len(s) == 0 || len(s) > 64 || s[0] == '.' {
 		return false
 	}
 	for _, c := range s {

@@ -131,8 +131,12 @@ func TestSignalingWHIP(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}
 	}
-	if !strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), "Location") {
-		t.Error("Location not exposed to scripts")
+	// A page on another origin reads these only when exposed (Fetch
+	// standard, CORS-safelisted response headers do not include them).
+	for _, h := range []string{"Location", "ETag", "Link"} {
+		if !strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), h) {
+			t.Errorf("%s not exposed to scripts: %q", h, resp.Header.Get("Access-Control-Expose-Headers"))
+		}
 	}
 	if got := do(t, sg, "DELETE", "/whip/room1/s1", "", "").StatusCode; got != http.StatusOK {
 		t.Errorf("DELETE status %d, want 200", got)
@@ -140,8 +144,10 @@ func TestSignalingWHIP(t *testing.T) {
 	if got := do(t, sg, "DELETE", "/whip/room1/nope", "", "").StatusCode; got != http.StatusNotFound {
 		t.Errorf("DELETE unknown status %d, want 404", got)
 	}
-	if got := do(t, sg, "PATCH", "/whip/room1/s1", "application/trickle-ice-sdpfrag", "a=x").StatusCode; got != http.StatusMethodNotAllowed {
-		t.Errorf("PATCH status %d, want 405", got)
+	// RFC 9725 §4.3.1: without trickle ICE and ICE restarts PATCH is 405,
+	// and a 405 names the allowed methods (RFC 9110 §15.5.6).
+	if r := do(t, sg, "PATCH", "/whip/room1/s1", "application/trickle-ice-sdpfrag", "a=x"); r.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(r.Header.Get("Allow"), "DELETE") {
+		t.Errorf("PATCH status %d Allow %q, want 405 allowing DELETE", r.StatusCode, r.Header.Get("Allow"))
 	}
 	opt := do(t, sg, "OPTIONS", "/whep/room1", "", "")
 	if opt.StatusCode != http.StatusNoContent || !strings.Contains(opt.Header.Get("Access-Control-Allow-Methods"), "POST") || opt.Header.Get("Link") == "" {
@@ -168,6 +174,11 @@ func TestSignalingBadInput(t *testing.T) {
 		{"plain RTP", "POST", "/whip/r", "application/sdp", strings.ReplaceAll(chromeOffer, "UDP/TLS/RTP/SAVPF", "RTP/AVP"), 400, "DTLS"},
 		{"unknown path", "POST", "/other/r", "application/sdp", chromeOffer, 404, ""},
 		{"bad room", "POST", "/whip/a%20b", "application/sdp", chromeOffer, 404, ""},
+		{"dot-dot room", "POST", "/whip/..", "application/sdp", chromeOffer, 404, ""},
+		{"escaped dot-dot room", "POST", "/whip/%2e%2e", "application/sdp", chromeOffer, 404, ""},
+		{"dot room", "POST", "/whep/.", "application/sdp", chromeOffer, 404, ""},
+		{"long room", "POST", "/whip/" + strings.Repeat("a", 65), "application/sdp", chromeOffer, 404, ""},
+		{"huge offer", "POST", "/whip/r", "application/sdp", chromeOffer + strings.Repeat("a=x-pad:0123456789\r\n", maxOfferSize/20+1), 413, "larger"},
 		{"GET endpoint", "GET", "/whip/r", "", "", 405, ""},
 	}
 	for _, c := range cases {
@@ -206,5 +217,33 @@ func TestParseOfferChrome(t *testing.T) {
 	}
 	if o.Media[2].SCTPPort != 5000 {
 		t.Fatalf("sctp port %d", o.Media[2].SCTPPort)
+	}
+}
+
+// endless is a request body that never ends and counts what was read.
+type endless struct{ n int }
+
+func (e *endless) Read(b []byte) (int, error) {
+	for i := range b {
+		b[i] = 'a'
+	}
+	e.n += len(b)
+	return len(b), nil
+}
+
+// An endless offer is refused with 413 after reading at most the limit,
+// so a client cannot make the server buffer an arbitrary body.
+func TestSignalingBodyLimit(t *testing.T) {
+	sg := &signaling{host: &fakeHost{}, log: slog.New(slog.DiscardHandler)}
+	body := &endless{}
+	req := httptest.NewRequest("POST", "/whip/r", body)
+	req.Header.Set("Content-Type", "application/sdp")
+	rec := httptest.NewRecorder()
+	sg.ServeHTTP(rec, req)
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d, want 413", rec.Code)
+	}
+	if body.n > 2*maxOfferSize {
+		t.Fatalf("read %d bytes of an endless body, limit %d", body.n, maxOfferSize)
 	}
 }
