@@ -89,6 +89,7 @@ async function echo() {
     log('echo channel open');
     report('channel', {state: 'open', label: ch.label});
     if (params.has('do')) for (let i = 0; i < 3; i++) ch.send('ping ' + i);
+    else ch.send(document.getElementById('msg').value); // the click that opened it
   });
   ch.addEventListener('message', e => {
     log('echo:', String(e.data));
@@ -137,6 +138,7 @@ function watchStats(s) {
 }
 
 async function stop() {
+  echoChannel = null; // its connection closes below; Send opens a new one
   for (const s of sessions.splice(0)) {
     clearTimeout(s.timer);
     s.pc.close();
@@ -150,7 +152,8 @@ document.getElementById('publish').onclick = guard(publish);
 document.getElementById('play').onclick = guard(play);
 document.getElementById('stop').onclick = guard(stop);
 document.getElementById('send').onclick = guard(async () => {
-  if (!echoChannel) { await echo(); return; }
+  if (!echoChannel) { await echo(); return; } // sends the message once open
+  if (echoChannel.readyState !== 'open') { log('echo channel', echoChannel.readyState, '- wait for it to open'); return; }
   echoChannel.send(document.getElementById('msg').value);
 });
 
