@@ -75,7 +75,6 @@ func writeAnswer(o *offer, p answerParams, media []answerMedia, exts map[string]
 		cfg.Candidates = append(cfg.Candidates, sdp.Candidate{Foundation: strconv.Itoa(i + 1), Component: 1, Transport: "udp",
 			Priority: uint32(2130706431 - i), Address: c.Addr().String(), Port: int(c.Port()), Type: "host"})
 	}
-	seen := map[string]bool{}
 	for _, m := range media {
 		if m.Rejected {
 			continue
@@ -85,10 +84,9 @@ func writeAnswer(o *offer, p answerParams, media []answerMedia, exts map[string]
 			continue
 		}
 		for _, c := range m.Codecs {
-			if seen[m.Kind+c.key()] {
+			if hasCodec(cfg.Codecs, m.Kind, c) {
 				continue
 			}
-			seen[m.Kind+c.key()] = true
 			sc := sdp.Codec{Kind: m.Kind, Name: c.Name, ClockRate: c.Clock, FMTP: c.Fmtp}
 			if c.Channels > 0 {
 				sc.Channels = strconv.Itoa(c.Channels)
@@ -111,6 +109,16 @@ func writeAnswer(o *offer, p answerParams, media []answerMedia, exts map[string]
 	// bundled section (Config.StrictBundle is off): Firefox ESR 153 does
 	// not start ICE for a recvonly (WHEP) offer otherwise.
 	return a.Marshal(), nil
+}
+
+// hasCodec reports whether cs already holds c's format for kind.
+func hasCodec(cs []sdp.Codec, kind string, c codec) bool {
+	for i := range cs {
+		if cs[i].Kind == kind && cs[i].Matches(sdp.RTPMap{Encoding: c.Name, ClockRate: c.Clock, Params: channelsParam(c.Channels)}, sdp.FMTP{Params: c.Fmtp}) {
+			return true
+		}
+	}
+	return false
 }
 
 // supportedFeedback filters a codec's rtcp-fb to what the SFU handles:
@@ -150,7 +158,7 @@ func chooseReceiveCodec(m offerMedia) (codec, bool) {
 				if strings.ToLower(c.Name) != name {
 					continue
 				}
-				if name == "h264" && fmtpParams(c.Fmtp)["packetization-mode"] != "1" {
+				if name == "h264" && c.fmtpParam("packetization-mode") != "1" {
 					continue
 				}
 				return c, true
@@ -161,11 +169,10 @@ func chooseReceiveCodec(m offerMedia) (codec, bool) {
 }
 
 // matchCodec finds in a subscriber's offered codecs the one that carries the
-// source codec unchanged (same key), so only the payload type is rewritten.
+// source codec unchanged (sameFormat), so only the payload type is rewritten.
 func matchCodec(offered []codec, src codec) (codec, bool) {
-	want := src.key()
 	for _, c := range offered {
-		if c.key() == want {
+		if src.sameFormat(c) {
 			return c, true
 		}
 	}

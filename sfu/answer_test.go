@@ -120,3 +120,32 @@ func TestAnswerToSubscriber(t *testing.T) {
 		}
 	}
 }
+
+// Formats match by sdp.Codec.Matches: H264 by profile (RFC 6184 §8.1
+// Table 5), so 42e01f and 4de01f (both Constrained Baseline, written with
+// different profile_idc) forward to each other, while Baseline 42001f and
+// Constrained High do not; Opus channels must agree.
+func TestCodecSameFormat(t *testing.T) {
+	h := func(plid string) codec {
+		return codec{Name: "H264", Clock: 90000, Fmtp: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=" + plid}
+	}
+	for _, c := range []struct {
+		a, b codec
+		want bool
+	}{
+		{h("42e01f"), h("4de01f"), true},
+		{h("42e01f"), h("42001f"), false},
+		{h("42e01f"), h("42e034"), true}, // the level may differ
+		{h("42e01f"), h("640c1f"), false},
+		{h("42e01f"), codec{Name: "H264", Clock: 90000, Fmtp: "profile-level-id=42e01f"}, false}, // mode 0
+		{codec{Name: "VP8", Clock: 90000}, codec{Name: "vp8", Clock: 90000}, true},
+		{codec{Name: "VP9", Clock: 90000, Fmtp: "profile-id=0"}, codec{Name: "VP9", Clock: 90000}, true},
+		{codec{Name: "VP9", Clock: 90000, Fmtp: "profile-id=2"}, codec{Name: "VP9", Clock: 90000}, false},
+		{codec{Name: "opus", Clock: 48000, Channels: 2}, codec{Name: "OPUS", Clock: 48000, Channels: 2}, true},
+		{codec{Name: "opus", Clock: 48000, Channels: 2}, codec{Name: "opus", Clock: 48000}, false},
+	} {
+		if got := c.a.sameFormat(c.b); got != c.want {
+			t.Errorf("%+v sameFormat %+v = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}

@@ -19,39 +19,30 @@ type codec struct {
 	FB       []string
 }
 
-// key compares codecs across peers: name (case-insensitive), clock rate and,
-// for H264, packetization-mode and profile-level-id (RFC 6184 §8.1).
-func (c codec) key() string {
-	k := strings.ToLower(c.Name) + "/" + strconv.Itoa(int(c.Clock))
-	if strings.EqualFold(c.Name, "H264") {
-		p := fmtpParams(c.Fmtp)
-		mode := p["packetization-mode"]
-		if mode == "" {
-			mode = "0"
-		}
-		plid := strings.ToLower(p["profile-level-id"])
-		if len(plid) == 6 { // profile_idc + constraint flags; the level may differ
-			plid = plid[:4]
-		}
-		k += ";mode=" + mode + ";profile=" + plid
+// sameFormat reports whether o carries the same media format as c, so that
+// packets of one can be forwarded as the other with only the payload type
+// rewritten: sdp.Codec.Matches decides (name, clock rate, channels, and the
+// H264 profile and packetization-mode or VP9 profile-id, RFC 6184 §8.2.2).
+func (c codec) sameFormat(o codec) bool {
+	sc := sdp.Codec{Name: c.Name, ClockRate: c.Clock, FMTP: c.Fmtp}
+	if c.Channels > 0 || o.Channels > 0 {
+		sc.Kind = "audio" // channels compared
+		sc.Channels = strconv.Itoa(max(c.Channels, 1))
 	}
-	if strings.EqualFold(c.Name, "VP9") {
-		if id := fmtpParams(c.Fmtp)["profile-id"]; id != "" && id != "0" {
-			k += ";profile-id=" + id
-		}
-	}
-	return k
+	return sc.Matches(sdp.RTPMap{Encoding: o.Name, ClockRate: o.Clock, Params: channelsParam(o.Channels)}, sdp.FMTP{Params: o.Fmtp})
 }
 
-func fmtpParams(f string) map[string]string {
-	m := map[string]string{}
-	for _, kv := range strings.Split(f, ";") {
-		k, v, _ := strings.Cut(strings.TrimSpace(kv), "=")
-		if k != "" {
-			m[strings.ToLower(k)] = v
-		}
+func channelsParam(n int) string {
+	if n == 0 {
+		return ""
 	}
-	return m
+	return strconv.Itoa(n)
+}
+
+// fmtpParam returns one a=fmtp parameter of c (RFC 8866 §6.15).
+func (c codec) fmtpParam(key string) string {
+	v, _ := sdp.FMTP{Params: c.Fmtp}.Param(key)
+	return v
 }
 
 // extmap is one a=extmap line (RFC 8285 §8).

@@ -64,7 +64,7 @@ func (r *rewriter) attach(src codec, srcExt []extmap) {
 		r.ptMap[i] = noPT
 	}
 	r.extMap = rtp.ExtensionIDMap{}
-	if src.key() == r.dst.key() {
+	if src.sameFormat(r.dst) {
 		r.ptMap[src.PT&0x7f] = r.dst.PT
 	}
 	for _, s := range srcExt {

@@ -69,7 +69,7 @@ func (e *engine) addPublisher(id, roomName string, o *offer, now time.Time) (*pe
 	for _, s := range p.room.subscribers {
 		for _, t := range p.tracks {
 			for _, d := range s.downs {
-				if d.track == nil && d.kind == t.kind && d.codec.key() == t.codec.key() {
+				if d.track == nil && d.kind == t.kind && t.codec.sameFormat(d.codec) {
 					d.attach(t)
 					break
 				}
