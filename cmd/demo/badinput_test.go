@@ -113,9 +113,11 @@ func TestBadInputWhileMediaFlows(t *testing.T) {
 	// ends its session at once, not after the consent timeout.
 	sessions := r.srv.Stats()["sessions"]
 	fake.dtls.Close()
-	for deadline := time.Now().Add(5 * time.Second); r.srv.Stats()["sessions"] != sessions-1; time.Sleep(20 * time.Millisecond) {
+	// Normally within milliseconds; the ceiling is for a loaded CI machine
+	// and stays well below the 30 s consent timeout this must beat.
+	for deadline := time.Now().Add(15 * time.Second); r.srv.Stats()["sessions"] != sessions-1; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("sessions = %d 5 s after the fake peer's close_notify, want %d", r.srv.Stats()["sessions"], sessions-1)
+			t.Fatalf("sessions = %d 15 s after the fake peer's close_notify, want %d", r.srv.Stats()["sessions"], sessions-1)
 		}
 	}
 	t.Logf("player before: audio %v video %v; after: audio %v video %v",

@@ -259,15 +259,18 @@ func TestPublisherSwitchChromium(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("DELETE %s: %d", loc, resp.StatusCode)
 	}
-	// The player's counters once the first publisher is gone.
-	time.Sleep(time.Second)
-	last, ok := r.col.Last(func(rep browsertest.Report) bool {
-		return rep.Kind == "stats" && decodeStats(t, rep).Role == "play"
-	})
-	if !ok {
-		t.Fatal("no player stats")
-	}
-	before := decodeStats(t, last)
+	// The player's counters once the first publisher is gone: its second
+	// stats report after the DELETE returned (the first may have been
+	// taken before), waited for rather than slept for.
+	seen, fresh, i := len(r.col.All()), 0, 0
+	before := decodeStats(t, r.col.WaitKind(t, flowTimeout, "stats", func(rep browsertest.Report) bool {
+		// Wait hands reports over oldest first, each once per call.
+		if i++; i <= seen || decodeStats(t, rep).Role != "play" {
+			return false
+		}
+		fresh++
+		return fresh == 2
+	}))
 	start := time.Now()
 	browsertest.Launch(t, browsertest.Chromium, r.url+"/?room=sw&do=publish&report=1")
 	a0, v0 := before.Stats["inbound-rtp.audio"], before.Stats["inbound-rtp.video"]

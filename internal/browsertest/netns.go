@@ -2,11 +2,13 @@ package browsertest
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // NetnsEnv marks the inner run of a test re-executed by [InNetns].
@@ -52,9 +54,24 @@ func InNetns(t *testing.T) bool {
 	if probe := exec.Command("unshare", "-n", "true"); probe.Run() != nil {
 		missing(t, "unshare -n is not permitted here (needs root or user namespaces)")
 	}
+	// The inner run gets a timeout of its own, below the outer test's
+	// deadline, so a hung browser fails it with a goroutine dump instead
+	// of the outer binary panicking and leaving the namespace's processes
+	// behind; the outer kills it (by its pid, via the context) as a last
+	// resort.
+	inner := 5 * time.Minute
+	ctx := context.Background()
+	if d, ok := t.Deadline(); ok {
+		if left := time.Until(d) - 30*time.Second; left < inner {
+			inner = max(left, 30*time.Second)
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d.Add(-10*time.Second))
+		defer cancel()
+	}
 	args := []string{"-n", "sh", "-c", netnsSetup, "sh", os.Args[0],
-		"-test.run", runPattern(t.Name()), "-test.v", "-test.count=1"}
-	cmd := exec.Command("unshare", args...)
+		"-test.run", runPattern(t.Name()), "-test.v", "-test.count=1", "-test.timeout=" + inner.String()}
+	cmd := exec.CommandContext(ctx, "unshare", args...)
 	cmd.Env = append(os.Environ(), NetnsEnv+"="+t.Name())
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
