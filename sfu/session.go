@@ -1,246 +1,377 @@
 package sfu
 
 import (
-	"fmt"
-	"math/rand/v2"
-	"strings"
+	"context"
+	"errors"
+	"log/slog"
+	"net/netip"
 	"time"
+
+	"github.com/pion/dtls/v3"
+
+	"github.com/plainrtc/plainrtc/ice"
+	"github.com/plainrtc/plainrtc/sfu/datachannel"
+	"github.com/plainrtc/plainrtc/sfu/transport"
+	"github.com/plainrtc/plainrtc/srtp"
 )
 
-// addPublisher creates a WHIP peer in room from its offer: one track per
-// sending audio/video section, each answered recvonly with a single codec
-// (RFC 8829 §5.3.1; RFC 9725 §4.2 one session per publisher). The data
-// channel section, if any, is accepted. It returns the answer's sections.
-func (e *engine) addPublisher(id, roomName string, o *offer, now time.Time) (*peer, []answerMedia, error) {
-	p := e.newPeer(id, KindWHIP, roomName, now)
-	var media []answerMedia
-	for _, m := range o.Media {
-		if m.Rejected {
-			media = append(media, rejectSection(m))
-			continue
-		}
-		switch m.Kind {
-		case "audio", "video":
-			c, ok := chooseReceiveCodec(m)
-			if !ok || (m.Direction != "sendonly" && m.Direction != "sendrecv") {
-				media = append(media, rejectSection(m))
-				continue
-			}
-			c.FB = supportedFeedback(c.FB, m.Kind)
-			exts := answerExtmaps(m.Extmaps, publishExtensions)
-			t := &track{id: id + "/" + m.Mid, pub: p, kind: m.Kind, mid: m.Mid, codec: c, ext: exts}
-			// SSRCs from a=ssrc; with an FID group the second is RTX
-			// (RFC 4588 §8.3, RFC 5576 §4.2).
-			for _, f := range m.FIDs {
-				t.ssrc, t.rtx = f[0], f[1]
-			}
-			if t.ssrc == 0 && len(m.SSRCs) > 0 {
-				t.ssrc = m.SSRCs[0]
-			}
-			if t.ssrc != 0 {
-				p.bySSRC[t.ssrc] = t
-			}
-			if t.rtx != 0 {
-				p.bySSRC[t.rtx] = t
-			}
-			for _, x := range exts {
-				if x.URI == "urn:ietf:params:rtp-hdrext:sdes:mid" {
-					p.midExtID = x.ID
-				}
-			}
-			p.byMid[m.Mid] = t
-			p.tracks = append(p.tracks, t)
-			p.rsize = p.rsize || m.RTCPRsize
-			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "recvonly",
-				Codecs: []codec{c}, Extmaps: exts})
-		case "application":
-			media = append(media, e.dataSection(m))
-		default:
-			media = append(media, rejectSection(m))
-		}
-	}
-	if len(p.tracks) == 0 {
-		e.dropPeer(p)
-		return nil, nil, badf("no audio or video section the SFU can receive (want Opus, VP8, H264 packetization-mode=1 or VP9, sendonly)")
-	}
-	// Subscribers that have idle outgoing streams of the same kind and a
-	// matching codec take the new tracks (continuity across the switch is
-	// the rewriter's job).
-	for _, s := range p.room.subscribers {
-		for _, t := range p.tracks {
-			for _, d := range s.downs {
-				if d.track == nil && d.kind == t.kind && t.codec.sameFormat(d.codec) {
-					d.attach(t)
-					break
-				}
-			}
-		}
-	}
-	e.log.Info("publisher joined", "peer", id, "room", roomName, "tracks", describeTracks(p.tracks))
-	return p, media, nil
+// session is the I/O side of one peer: its ICE agent, its share of the
+// socket, DTLS, SRTP contexts and data channels. The media logic is the
+// engine's peer. Fields below mu are guarded by Server.mu.
+type session struct {
+	s       *Server
+	id      string
+	kind    string
+	room    string
+	log     *slog.Logger
+	created time.Time
+	fps     []transport.Fingerprint
+	role    transport.Role // our DTLS role
+	setup   string         // our a=setup
+	hasData bool
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// Guarded by Server.mu.
+	p          *peer
+	agent      *ice.Agent
+	tp         *transport.Peer
+	connected  bool // ICE nominated
+	secured    bool // DTLS done, SRTP keys installed
+	srtpLocal  *srtp.Context
+	srtpRemote *srtp.Context
+	assoc      *datachannel.Association
+	ended      bool
+	endReason  string
+	srtpDrops  uint64
+	inBuf      [1500]byte
+	outBuf     [1600]byte
 }
 
-// addSubscriber creates a WHEP peer: every receiving audio/video section of
-// its offer is answered sendonly with an SSRC of ours and fed by one track
-// of the room of that kind, taken in publishing order. Sections without a
-// track yet stay idle until someone publishes. Each new subscriber gets a
-// keyframe request sent to the publishers of its tracks.
-func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*peer, []answerMedia, error) {
-	p := e.newPeer(id, KindWHEP, roomName, now)
-	taken := map[*track]bool{}
-	var media []answerMedia
-	for _, m := range o.Media {
-		if m.Rejected {
-			media = append(media, rejectSection(m))
-			continue
-		}
-		switch m.Kind {
-		case "audio", "video":
-			if m.Direction != "recvonly" && m.Direction != "sendrecv" {
-				media = append(media, rejectSection(m))
-				continue
-			}
-			var src *track
-			var c codec
-			for _, t := range p.room.tracks() {
-				if t.kind != m.Kind || taken[t] {
-					continue
-				}
-				if oc, ok := matchCodec(m.Codecs, t.codec); ok {
-					src, c = t, oc
-					break
-				}
-			}
-			if src == nil {
-				var ok bool
-				if c, ok = chooseReceiveCodec(m); !ok {
-					media = append(media, rejectSection(m))
-					continue
-				}
-			}
-			c.FB = supportedFeedback(c.FB, m.Kind)
-			exts := answerExtmaps(m.Extmaps, subscribeExtensions)
-			d := &downTrack{sub: p, kind: m.Kind, mid: m.Mid, ssrc: e.newSSRC(), codec: c, ext: exts}
-			d.rw = newRewriter(d.ssrc, c, m.Kind, exts)
-			if m.Kind == "video" {
-				d.cache = &packetCache{}
-			}
-			p.downs = append(p.downs, d)
-			p.downBySSRC[d.ssrc] = d
-			p.rsize = p.rsize || m.RTCPRsize
-			if src != nil {
-				taken[src] = true
-				d.attach(src)
-				e.requestKeyframe(src, now)
-			}
-			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "sendonly",
-				Codecs: []codec{c}, Extmaps: exts,
-				SSRC: d.ssrc, CNAME: string(p.cname), StreamID: "plainrtc-" + roomName, TrackID: id + "-" + m.Mid})
-		case "application":
-			media = append(media, e.dataSection(m))
-		default:
-			media = append(media, rejectSection(m))
+func newSession(s *Server, id, kind, room string, o *offer, fps []transport.Fingerprint, now time.Time) (*session, error) {
+	agent, err := ice.NewAgent(ice.Config{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := agent.SetRemoteCredentials(ice.Credentials{Ufrag: o.Ufrag, Pwd: o.Pwd}, now); err != nil {
+		return nil, &badSDP{err.Error()}
+	}
+	for _, a := range s.adverts {
+		if _, err := agent.AddHostCandidate(a); err != nil {
+			return nil, err
 		}
 	}
-	if len(p.downs) == 0 && !hasData(media) {
-		e.dropPeer(p)
-		return nil, nil, badf("no receiving audio/video section and no data channel to answer")
+	x := &session{s: s, id: id, kind: kind, room: room, created: now, fps: fps, agent: agent,
+		log: s.log.With("session", id, "kind", kind, "room", room)}
+	// RFC 8842 §5.3: the answerer of actpass picks; we take the DTLS
+	// server role (passive), so the browser's ClientHello starts the
+	// handshake as soon as ICE is connected. An offer that is itself
+	// passive makes us the client.
+	x.role, x.setup = transport.RoleServer, "passive"
+	if o.Setup == "passive" {
+		x.role, x.setup = transport.RoleClient, "active"
 	}
-	var srcs []string
-	for _, d := range p.downs {
-		if d.track != nil {
-			srcs = append(srcs, d.mid+"<-"+d.track.id)
+	x.ctx, x.cancel = context.WithCancel(context.Background())
+	return x, nil
+}
+
+// HandleSTUN implements transport.Handler: the ICE agent authenticates and
+// answers the connectivity check (RFC 8445 §7.3, ICE-lite §2.5).
+func (x *session) HandleSTUN(msg []byte, from netip.AddrPort) transport.STUNVerdict {
+	s := x.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if x.ended {
+		return transport.STUNRejected
+	}
+	now := time.Now()
+	before := x.agent.Stats().Nominations
+	err := x.agent.HandleSTUN(msg, s.mux.LocalAddrPort(), from, now)
+	for t, ok := x.agent.PollTransmit(); ok; t, ok = x.agent.PollTransmit() {
+		if _, werr := x.tp.WriteTo(t.Payload, t.Dst); werr != nil {
+			s.counters.writeFailures++
+		}
+	}
+	x.pollEvents()
+	switch {
+	case errors.Is(err, ice.ErrRoleConflict), errors.Is(err, ice.ErrUnknownAttribute), errors.Is(err, ice.ErrBadRequest):
+		// Authenticated, answered with a signed 487/420/400 (RFC 8445
+		// §7.3.1.1, RFC 8489 §6.3.1): the source is the peer's, nothing
+		// is nominated. Not an authentication failure.
+		return transport.STUNAccepted
+	case err != nil:
+		return transport.STUNRejected
+	case x.agent.Stats().Nominations > before:
+		return transport.STUNNominated
+	}
+	return transport.STUNAccepted
+}
+
+func (x *session) pollEvents() {
+	for ev, ok := x.agent.PollEvent(); ok; ev, ok = x.agent.PollEvent() {
+		switch ev.Kind {
+		case ice.EventConnected:
+			x.connected = true
+			x.log.Info("ICE connected", "nominated_local", ev.Pair.Local.String(), "nominated_remote", ev.Pair.Remote.String(),
+				"after", ev.Time.Sub(x.created).Round(time.Millisecond).String())
+		case ice.EventSelectedPairChanged:
+			x.log.Info("ICE selected pair changed", "local", ev.Pair.Local.String(), "remote", ev.Pair.Remote.String())
+		case ice.EventConsentLost:
+			// RFC 7675 §5.1: stop sending media (and DTLS) at once;
+			// the session ends on the next timer tick.
+			x.tp.StopSending()
+			x.log.Info("ICE consent lost", "remote", ev.Pair.Remote.String())
+		}
+	}
+}
+
+// timeout runs the agent's consent timer and the connect deadline; it
+// returns why the session must end, or "".
+func (x *session) timeout(now time.Time) string {
+	if x.ended {
+		return ""
+	}
+	x.agent.HandleTimeout(now)
+	x.pollEvents()
+	if x.agent.ConsentLost() {
+		return "ICE consent expired (RFC 7675 §5.1)"
+	}
+	if !x.secured && now.Sub(x.created) > x.s.cfg.ConnectTimeout {
+		if !x.connected {
+			return "ICE not connected within " + x.s.cfg.ConnectTimeout.String()
+		}
+		return "DTLS not established within " + x.s.cfg.ConnectTimeout.String()
+	}
+	return ""
+}
+
+// startHandshake runs DTLS in its own goroutine (pion/dtls blocks), then
+// installs the SRTP contexts and, if negotiated, starts SCTP.
+func (x *session) startHandshake() {
+	s := x.s
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		ctx, cancel := context.WithTimeout(x.ctx, s.cfg.ConnectTimeout)
+		defer cancel()
+		sess, err := x.tp.Handshake(ctx, transport.DTLSParams{Role: x.role, RemoteFingerprints: x.fps})
+		if err != nil {
+			reason := "DTLS handshake failed: " + err.Error()
+			if errors.Is(err, transport.ErrFingerprintMismatch) {
+				reason = "DTLS certificate does not match a=fingerprint (RFC 8122 §5)"
+			}
+			if x.ctx.Err() == nil {
+				s.end(x, reason)
+			}
+			return
+		}
+		local, remote, err := srtp.FromKeyingMaterial(srtp.Profile(sess.Keys.Profile), sess.Keys.KeyingMaterial, x.role == transport.RoleClient)
+		if err != nil {
+			s.end(x, "SRTP keys: "+err.Error())
+			return
+		}
+		cipher := ""
+		if c, ok := sess.Conn.(*dtls.Conn); ok {
+			if st, ok := c.ConnectionState(); ok {
+				cipher = st.CipherSuiteID.String()
+			}
+		}
+		s.mu.Lock()
+		if x.ended {
+			s.mu.Unlock()
+			return
+		}
+		x.srtpLocal, x.srtpRemote, x.secured = local, remote, true
+		s.mu.Unlock()
+		x.log.Info("DTLS established", "role", x.role.String(), "cipher", cipher, "srtp_profile", sess.Keys.Profile.String(),
+			"after", time.Since(x.created).Round(time.Millisecond).String())
+		if x.hasData {
+			x.runDataChannels(sess)
 		} else {
-			srcs = append(srcs, d.mid+"<-(idle)")
+			x.watchDTLS(sess)
+		}
+	}()
+}
+
+// watchDTLS reads the DTLS connection of a session without data channels,
+// only to notice its end: a close_notify alert (RFC 5246 §7.2.1) from a
+// closed RTCPeerConnection ends the session at once instead of after the
+// 30 s consent timeout. Application data is not expected and is ignored.
+func (x *session) watchDTLS(sess *transport.Session) {
+	buf := make([]byte, 1500)
+	for {
+		if _, err := sess.Conn.Read(buf); err != nil {
+			if x.ctx.Err() == nil {
+				x.s.end(x, "DTLS closed by peer ("+err.Error()+")")
+			}
+			return
 		}
 	}
-	e.log.Info("subscriber joined", "peer", id, "room", roomName, "streams", strings.Join(srcs, " "))
-	return p, media, nil
 }
 
-func hasData(media []answerMedia) bool {
-	for _, m := range media {
-		if m.Kind == "application" && !m.Rejected {
-			return true
+// runDataChannels starts SCTP over DTLS (RFC 8261) and echoes every message
+// on every channel the browser opens (RFC 8831, DCEP RFC 8832).
+func (x *session) runDataChannels(sess *transport.Session) {
+	role := datachannel.RoleServer
+	if x.role == transport.RoleClient {
+		role = datachannel.RoleClient
+	}
+	a, err := datachannel.NewAssociation(x.ctx, sess.Conn, datachannel.Config{Role: role, Logger: x.log})
+	if err != nil {
+		if x.ctx.Err() == nil {
+			x.log.Warn("SCTP association failed", "err", err)
 		}
-	}
-	return false
-}
-
-func (e *engine) dataSection(m offerMedia) answerMedia {
-	if m.SCTPPort == 0 || !strings.Contains(m.Proto, "SCTP") {
-		return rejectSection(m)
-	}
-	// RFC 8841 §5: we listen on the same well-known port.
-	return answerMedia{Kind: "application", Proto: m.Proto, Mid: m.Mid, SCTPPort: 5000}
-}
-
-func (e *engine) newPeer(id, kind, roomName string, now time.Time) *peer {
-	r := e.rooms[roomName]
-	if r == nil {
-		r = &room{name: roomName}
-		e.rooms[roomName] = r
-	}
-	p := &peer{id: id, kind: kind, room: r, cname: []byte("plainrtc-" + id), ssrc: e.newSSRC(), created: now,
-		bySSRC: map[uint32]*track{}, byMid: map[string]*track{}, downBySSRC: map[uint32]*downTrack{},
-		nextReport: now.Add(time.Second)}
-	if kind == KindWHIP {
-		r.publishers = append(r.publishers, p)
-	} else {
-		r.subscribers = append(r.subscribers, p)
-	}
-	e.peers[id] = p
-	return p
-}
-
-// dropPeer removes p: its tracks leave their subscribers idle, its
-// outgoing streams stop.
-func (e *engine) dropPeer(p *peer) {
-	if p.closed {
 		return
 	}
-	p.closed = true
-	for _, t := range p.tracks {
-		for _, d := range append([]*downTrack(nil), t.downs...) {
-			d.attach(nil)
-		}
+	x.s.mu.Lock()
+	if x.ended {
+		x.s.mu.Unlock()
+		a.Close()
+		return
 	}
-	for _, d := range p.downs {
-		d.attach(nil)
-	}
-	r := p.room
-	r.publishers = removePeer(r.publishers, p)
-	r.subscribers = removePeer(r.subscribers, p)
-	if r.empty() {
-		delete(e.rooms, r.name)
-	}
-	delete(e.peers, p.id)
-}
-
-// newSSRC picks a random SSRC not used by any of our streams (RFC 3550 §8.1).
-func (e *engine) newSSRC() uint32 {
+	x.assoc = a
+	x.s.mu.Unlock()
 	for {
-		s := rand.Uint32()
-		if s == 0 {
-			continue
-		}
-		used := false
-		for _, p := range e.peers {
-			if p.ssrc == s || p.downBySSRC[s] != nil {
-				used = true
-				break
+		ch, err := a.Accept(x.ctx)
+		if err != nil {
+			if x.ctx.Err() == nil {
+				x.s.end(x, "SCTP association ended ("+err.Error()+")")
 			}
+			return
 		}
-		if !used {
-			return s
+		x.log.Info("data channel open", "label", ch.Label(), "protocol", ch.Protocol(), "stream", ch.StreamID())
+		x.s.wg.Add(1)
+		go func() {
+			defer x.s.wg.Done()
+			echo(ch)
+		}()
+	}
+}
+
+// echo sends every message back on its channel until the channel closes.
+func echo(ch *datachannel.Channel) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, isString, err := ch.ReadMessage(buf)
+		if err != nil {
+			return
+		}
+		if err := ch.WriteMessage(buf[:n], isString); err != nil {
+			return
 		}
 	}
 }
 
-func describeTracks(ts []*track) string {
-	var s []string
-	for _, t := range ts {
-		s = append(s, fmt.Sprintf("%s:%s %s/%d ssrc=%d", t.mid, t.kind, t.codec.Name, t.codec.Clock, t.ssrc))
+// HandleRTP implements transport.Handler: unprotect (RFC 3711 §3.3) and give
+// the packet to the engine.
+func (x *session) HandleRTP(pkt []byte, from netip.AddrPort) {
+	x.handleSRTP(pkt, from, false)
+}
+
+// HandleRTCP implements transport.Handler (RFC 3711 §3.4, RFC 5761).
+func (x *session) HandleRTCP(pkt []byte, from netip.AddrPort) {
+	x.handleSRTP(pkt, from, true)
+}
+
+func (x *session) handleSRTP(pkt []byte, from netip.AddrPort, isRTCP bool) {
+	reason, err := x.unprotectAndRoute(pkt, isRTCP)
+	if err != nil {
+		// Reported after Server.mu is released: the mux may log.
+		x.s.mux.ReportSRTPDrop(reason, from, err)
 	}
-	return strings.Join(s, " ")
+}
+
+// unprotectAndRoute decrypts pkt and hands it to the engine under
+// Server.mu; it returns the drop reason and error of a packet SRTP refused.
+func (x *session) unprotectAndRoute(pkt []byte, isRTCP bool) (transport.DropReason, error) {
+	s := x.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if x.ended {
+		return 0, nil
+	}
+	if !x.secured {
+		s.counters.srtpBeforeKeys++
+		return 0, nil
+	}
+	if len(pkt) > len(x.inBuf) {
+		s.counters.srtpOther++
+		return 0, nil
+	}
+	b := x.inBuf[:copy(x.inBuf[:], pkt)]
+	var plain []byte
+	var err error
+	if isRTCP {
+		plain, err = x.srtpRemote.DecryptRTCP(b)
+	} else {
+		plain, err = x.srtpRemote.DecryptRTP(b)
+	}
+	if err != nil {
+		x.srtpDrops++
+		switch {
+		case errors.Is(err, srtp.ErrReplayed), errors.Is(err, srtp.ErrTooOld):
+			s.counters.srtpReplay++
+			return transport.DropReplay, err
+		case errors.Is(err, srtp.ErrAuthFailed):
+			s.counters.srtpAuth++
+		default:
+			s.counters.srtpOther++
+		}
+		return transport.DropSRTPAuth, err
+	}
+	now := time.Now()
+	if isRTCP {
+		s.eng.handleRTCP(x.p, plain, now)
+	} else {
+		s.eng.handleRTP(x.p, plain, now)
+	}
+	s.flushLocked()
+	return 0, nil
+}
+
+// send protects one packet and writes it to the selected address. Called
+// with Server.mu held.
+func (x *session) send(isRTCP bool, pkt []byte) {
+	if !x.secured || x.ended {
+		return
+	}
+	var out []byte
+	var err error
+	if isRTCP {
+		out, err = x.srtpLocal.EncryptRTCP(x.outBuf[:0], pkt)
+	} else {
+		out, err = x.srtpLocal.EncryptRTP(x.outBuf[:0], pkt)
+	}
+	if err != nil {
+		x.s.counters.encryptFailures++
+		return
+	}
+	if _, err := x.tp.Write(out); err != nil {
+		x.s.counters.writeFailures++
+	}
+}
+
+// end ends x from a goroutine that does not hold mu.
+func (s *Server) end(x *session, reason string) {
+	s.mu.Lock()
+	s.endLocked(x, reason)
+	s.mu.Unlock()
+	x.release()
+}
+
+// release closes what may block: the DTLS connection, SCTP, the mux peer.
+// Called without mu, after endLocked.
+func (x *session) release() {
+	x.cancel()
+	x.s.mu.Lock()
+	a, tp := x.assoc, x.tp
+	x.assoc = nil
+	x.s.mu.Unlock()
+	if a != nil {
+		a.Close()
+	}
+	if tp != nil {
+		tp.Close()
+	}
 }

@@ -1,0 +1,248 @@
+package sfu
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/plainrtc/plainrtc/rtp"
+)
+
+// addPublisher creates a WHIP peer in room from its offer: one track per
+// sending audio/video section, each answered recvonly with a single codec
+// (RFC 8829 §5.3.1; RFC 9725 §4.2 one session per publisher). The data
+// channel section, if any, is accepted. It returns the answer's sections.
+func (e *engine) addPublisher(id, roomName string, o *offer, now time.Time) (*peer, []answerMedia, error) {
+	p := e.newPeer(id, KindWHIP, roomName, now)
+	var media []answerMedia
+	for _, m := range o.Media {
+		if m.Rejected {
+			media = append(media, rejectSection(m))
+			continue
+		}
+		switch m.Kind {
+		case "audio", "video":
+			c, ok := chooseReceiveCodec(m)
+			if !ok || (m.Direction != "sendonly" && m.Direction != "sendrecv") {
+				media = append(media, rejectSection(m))
+				continue
+			}
+			c.FB = supportedFeedback(c.FB, m.Kind)
+			exts := answerExtmaps(m.Extmaps, publishExtensions)
+			t := &track{id: id + "/" + m.Mid, pub: p, kind: m.Kind, mid: m.Mid, codec: c, ext: exts}
+			// SSRCs from a=ssrc; with an FID group the second is RTX
+			// (RFC 4588 §8.3, RFC 5576 §4.2).
+			for _, f := range m.FIDs {
+				t.ssrc, t.rtx = f[0], f[1]
+			}
+			if t.ssrc == 0 && len(m.SSRCs) > 0 {
+				t.ssrc = m.SSRCs[0]
+			}
+			if t.ssrc != 0 {
+				p.bySSRC[t.ssrc] = t
+			}
+			if t.rtx != 0 {
+				p.bySSRC[t.rtx] = t
+			}
+			for _, x := range exts {
+				if x.URI == rtp.URIMid {
+					p.midExtID = x.ID
+				}
+			}
+			p.byMid[m.Mid] = t
+			p.tracks = append(p.tracks, t)
+			p.rsize = p.rsize || m.RTCPRsize
+			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "recvonly",
+				Codecs: []codec{c}, Extmaps: exts})
+		case "application":
+			media = append(media, e.dataSection(m))
+		default:
+			media = append(media, rejectSection(m))
+		}
+	}
+	if len(p.tracks) == 0 {
+		e.dropPeer(p)
+		return nil, nil, badf("no audio or video section the SFU can receive (want Opus, VP8, H264 packetization-mode=1 or VP9, sendonly)")
+	}
+	// Subscribers that have idle outgoing streams of the same kind and a
+	// matching codec take the new tracks (continuity across the switch is
+	// the rewriter's job).
+	for _, s := range p.room.subscribers {
+		for _, t := range p.tracks {
+			for _, d := range s.downs {
+				if d.track == nil && d.kind == t.kind && t.codec.sameFormat(d.codec) {
+					d.attach(t)
+					break
+				}
+			}
+		}
+	}
+	e.log.Info("publisher joined", "peer", id, "room", roomName, "tracks", describeTracks(p.tracks))
+	return p, media, nil
+}
+
+// addSubscriber creates a WHEP peer: every receiving audio/video section of
+// its offer is answered sendonly with an SSRC of ours and fed by one track
+// of the room of that kind, taken in publishing order. Sections without a
+// track yet stay idle until someone publishes. Each new subscriber gets a
+// keyframe request sent to the publishers of its tracks.
+func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*peer, []answerMedia, error) {
+	p := e.newPeer(id, KindWHEP, roomName, now)
+	taken := map[*track]bool{}
+	var media []answerMedia
+	for _, m := range o.Media {
+		if m.Rejected {
+			media = append(media, rejectSection(m))
+			continue
+		}
+		switch m.Kind {
+		case "audio", "video":
+			if m.Direction != "recvonly" && m.Direction != "sendrecv" {
+				media = append(media, rejectSection(m))
+				continue
+			}
+			var src *track
+			var c codec
+			for _, t := range p.room.tracks() {
+				if t.kind != m.Kind || taken[t] {
+					continue
+				}
+				if oc, ok := matchCodec(m.Codecs, t.codec); ok {
+					src, c = t, oc
+					break
+				}
+			}
+			if src == nil {
+				var ok bool
+				if c, ok = chooseReceiveCodec(m); !ok {
+					media = append(media, rejectSection(m))
+					continue
+				}
+			}
+			c.FB = supportedFeedback(c.FB, m.Kind)
+			exts := answerExtmaps(m.Extmaps, subscribeExtensions)
+			d := &downTrack{sub: p, kind: m.Kind, mid: m.Mid, ssrc: e.newSSRC(), codec: c, ext: exts}
+			d.rw = newRewriter(d.ssrc, c, m.Kind, exts)
+			if m.Kind == "video" {
+				d.cache = &packetCache{}
+			}
+			p.downs = append(p.downs, d)
+			p.downBySSRC[d.ssrc] = d
+			p.rsize = p.rsize || m.RTCPRsize
+			if src != nil {
+				taken[src] = true
+				d.attach(src)
+				e.requestKeyframe(src, now)
+			}
+			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "sendonly",
+				Codecs: []codec{c}, Extmaps: exts,
+				SSRC: d.ssrc, CNAME: string(p.cname), StreamID: "plainrtc-" + roomName, TrackID: id + "-" + m.Mid})
+		case "application":
+			media = append(media, e.dataSection(m))
+		default:
+			media = append(media, rejectSection(m))
+		}
+	}
+	if len(p.downs) == 0 && !hasData(media) {
+		e.dropPeer(p)
+		return nil, nil, badf("no receiving audio/video section and no data channel to answer")
+	}
+	var srcs []string
+	for _, d := range p.downs {
+		if d.track != nil {
+			srcs = append(srcs, d.mid+"<-"+d.track.id)
+		} else {
+			srcs = append(srcs, d.mid+"<-(idle)")
+		}
+	}
+	e.log.Info("subscriber joined", "peer", id, "room", roomName, "streams", strings.Join(srcs, " "))
+	return p, media, nil
+}
+
+func hasData(media []answerMedia) bool {
+	for _, m := range media {
+		if m.Kind == "application" && !m.Rejected {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *engine) dataSection(m offerMedia) answerMedia {
+	if m.SCTPPort == 0 || !strings.Contains(m.Proto, "SCTP") {
+		return rejectSection(m)
+	}
+	// RFC 8841 §5: we listen on the same well-known port.
+	return answerMedia{Kind: "application", Proto: m.Proto, Mid: m.Mid, SCTPPort: 5000}
+}
+
+func (e *engine) newPeer(id, kind, roomName string, now time.Time) *peer {
+	r := e.rooms[roomName]
+	if r == nil {
+		r = &room{name: roomName}
+		e.rooms[roomName] = r
+	}
+	p := &peer{id: id, kind: kind, room: r, cname: []byte("plainrtc-" + id), ssrc: e.newSSRC(), created: now,
+		bySSRC: map[uint32]*track{}, byMid: map[string]*track{}, downBySSRC: map[uint32]*downTrack{},
+		nextReport: now.Add(time.Second)}
+	if kind == KindWHIP {
+		r.publishers = append(r.publishers, p)
+	} else {
+		r.subscribers = append(r.subscribers, p)
+	}
+	e.peers[id] = p
+	return p
+}
+
+// dropPeer removes p: its tracks leave their subscribers idle, its
+// outgoing streams stop.
+func (e *engine) dropPeer(p *peer) {
+	if p.closed {
+		return
+	}
+	p.closed = true
+	for _, t := range p.tracks {
+		for _, d := range append([]*downTrack(nil), t.downs...) {
+			d.attach(nil)
+		}
+	}
+	for _, d := range p.downs {
+		d.attach(nil)
+	}
+	r := p.room
+	r.publishers = removePeer(r.publishers, p)
+	r.subscribers = removePeer(r.subscribers, p)
+	if r.empty() {
+		delete(e.rooms, r.name)
+	}
+	delete(e.peers, p.id)
+}
+
+// newSSRC picks a random SSRC not used by any of our streams (RFC 3550 §8.1).
+func (e *engine) newSSRC() uint32 {
+	for {
+		s := rand.Uint32()
+		if s == 0 {
+			continue
+		}
+		used := false
+		for _, p := range e.peers {
+			if p.ssrc == s || p.downBySSRC[s] != nil {
+				used = true
+				break
+			}
+		}
+		if !used {
+			return s
+		}
+	}
+}
+
+func describeTracks(ts []*track) string {
+	var s []string
+	for _, t := range ts {
+		s = append(s, fmt.Sprintf("%s:%s %s/%d ssrc=%d", t.mid, t.kind, t.codec.Name, t.codec.Clock, t.ssrc))
+	}
+	return strings.Join(s, " ")
+}
