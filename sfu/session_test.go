@@ -4,8 +4,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +121,50 @@ func TestSessionStopsSendingOnConsentLoss(t *testing.T) {
 	}
 	if _, err := x.tp.Write([]byte{0x80, 0}); !errors.Is(err, transport.ErrConsentExpired) {
 		t.Fatalf("write after consent loss: %v, want ErrConsentExpired", err)
+	}
+}
+
+// Close ends sessions whose DTLS handshake is still waiting for the peer
+// (and the timer goroutine and socket): no goroutine stays behind, and a
+// DELETE racing Close neither deadlocks nor panics.
+func TestServerCloseLeavesNoGoroutines(t *testing.T) {
+	base := runtime.NumGoroutine()
+	s, err := New(Config{UDP: netip.MustParseAddrPort("127.0.0.1:0"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	var locs []string
+	for range 5 {
+		resp, err := http.Post(hs.URL+"/whip/r", "application/sdp", strings.NewReader(chromeOffer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		locs = append(locs, resp.Header.Get("Location"))
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, l := range locs {
+			req, _ := http.NewRequest(http.MethodDelete, hs.URL+l, nil)
+			if r, err := http.DefaultClient.Do(req); err == nil {
+				r.Body.Close()
+			}
+		}
+	}()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	hs.Close()
+	http.DefaultClient.CloseIdleConnections()
+	deadline := time.Now().Add(20 * time.Second)
+	for runtime.NumGoroutine() > base {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines after Close, %d before:\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
