@@ -38,7 +38,8 @@ type sessionHost interface {
 //	DELETE /whip/{room}/{id}  → 200, the session ends
 //	POST   /whep/{room}       offer → 201: a session receiving the room's tracks
 //	DELETE /whep/{room}/{id}  → 200
-//	OPTIONS on either          → 204 with CORS headers (and ICE server Links)
+//	OPTIONS on either          → 200 with CORS headers, Accept-Post on the
+//	                            endpoint (and ICE server Links)
 //	PATCH  /…/{id}            → 405: no trickle ICE and no ICE restart (the
 //	                            answer carries every candidate of an ICE-lite
 //	                            server, RFC 9725 §4.3.1)
@@ -59,9 +60,14 @@ func (sg *signaling) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method == http.MethodOptions {
 		// CORS preflight (Fetch standard) and RFC 9725 §4.6 ICE servers.
+		// RFC 9725 §4: the "200 OK" to OPTIONS SHOULD carry Accept-Post
+		// application/sdp (W3C LDP §7.1.1) on the endpoint.
 		sg.setLinks(w)
 		w.Header().Set("Allow", allowed(id))
-		w.WriteHeader(http.StatusNoContent)
+		if id == "" {
+			w.Header().Set("Accept-Post", "application/sdp")
+		}
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	if id == "" {

@@ -150,7 +150,8 @@ func TestSignalingWHIP(t *testing.T) {
 		t.Errorf("PATCH status %d Allow %q, want 405 allowing DELETE", r.StatusCode, r.Header.Get("Allow"))
 	}
 	opt := do(t, sg, "OPTIONS", "/whep/room1", "", "")
-	if opt.StatusCode != http.StatusNoContent || !strings.Contains(opt.Header.Get("Access-Control-Allow-Methods"), "POST") || opt.Header.Get("Link") == "" {
+	if opt.StatusCode != http.StatusOK || !strings.Contains(opt.Header.Get("Access-Control-Allow-Methods"), "POST") || opt.Header.Get("Link") == "" ||
+		opt.Header.Get("Accept-Post") != "application/sdp" {
 		t.Errorf("OPTIONS: %d %v", opt.StatusCode, opt.Header)
 	}
 	if len(host.opened) != 1 || host.opened[0] != "whip/room1" {
