@@ -28,6 +28,10 @@ type downTrack struct {
 	resent     uint64       // of which found in the cache and resent
 	throttled  uint64       // of which resent less than nackResendInterval before
 	keyframeRq uint64       // PLI/FIR received
+
+	// From the subscriber's reception reports about this stream.
+	rtt          time.Duration // last round trip (RFC 3550 §6.4.1), 0 before one
+	fractionLost uint8
 }
 
 // nackResendInterval is the least time between two retransmissions of one

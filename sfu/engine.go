@@ -224,6 +224,13 @@ func (e *engine) handleRTCP(p *peer, pkt []byte, now time.Time) {
 				t.lastSR = rtcp.NTPMiddle(e.sr.NTPTime)
 				t.lastSRAt = now
 			}
+			e.receptionReports(p, e.sr.Reports, now)
+		case rtcp.KindReceiverReport:
+			if e.rr.Unmarshal(rp.Raw) != nil {
+				p.stats.rtcpBad++
+				continue
+			}
+			e.receptionReports(p, e.rr.Reports, now)
 		case rtcp.KindPLI:
 			p.stats.pliIn++
 			if e.pli.Unmarshal(rp.Raw) != nil {
@@ -251,6 +258,22 @@ func (e *engine) handleRTCP(p *peer, pkt []byte, now time.Time) {
 	}
 	if e.rtcpIt.Err() != nil {
 		p.stats.rtcpBad++
+	}
+}
+
+// receptionReports reads a subscriber's report blocks about our outgoing
+// streams: the round-trip time from LSR and DLSR (RFC 3550 §6.4.1) and the
+// loss it sees. They stay on this leg (the SFU terminates RTCP).
+func (e *engine) receptionReports(p *peer, reports []rtcp.ReceptionReport, now time.Time) {
+	for i := range reports {
+		d := p.downBySSRC[reports[i].SSRC]
+		if d == nil {
+			continue
+		}
+		d.fractionLost = reports[i].FractionLost
+		if rtt, ok := rtcp.RoundTrip(rtcp.NTPTime(now), &reports[i]); ok {
+			d.rtt = rtt
+		}
 	}
 }
 

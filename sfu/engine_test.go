@@ -336,3 +336,43 @@ func TestEngineSenderReportIgnoresReorderedPacket(t *testing.T) {
 		t.Fatalf("SR NTP time %x, want %x", got.NTPTime, rtcp.NTPTime(at))
 	}
 }
+
+// The subscriber's receiver report about our stream gives the round trip:
+// it arrives 300 ms after our SR and says it held the SR 100 ms (DLSR),
+// so the RTT is 200 ms (RFC 3550 §6.4.1).
+func TestEngineRoundTripFromSubscriberReport(t *testing.T) {
+	e, pub, sub, now := setupRoom(t)
+	drainAll(e)
+	e.handleRTP(pub, rtpPacket(t, 111, 10, 960, 1001, []byte{1}, nil), now)
+	drainAll(e)
+	at := now.Add(2 * time.Second)
+	e.tick(at)
+	var lsr uint32
+	for _, o := range drainAll(e) {
+		it := rtcp.NewIterator(o.b)
+		var rp rtcp.Packet
+		for it.Next(&rp) {
+			if o.to == "sub" && rp.Kind() == rtcp.KindSenderReport {
+				var sr rtcp.SenderReport
+				if err := sr.Unmarshal(rp.Raw); err != nil {
+					t.Fatal(err)
+				}
+				lsr = rtcp.NTPMiddle(sr.NTPTime)
+			}
+		}
+	}
+	if lsr == 0 {
+		t.Fatal("no SR to the subscriber")
+	}
+	rr := rtcp.ReceiverReport{SSRC: 77, Reports: []rtcp.ReceptionReport{{
+		SSRC: sub.downs[0].ssrc, FractionLost: 26, LastSR: lsr, DelaySinceLastSR: rtcp.DelayUnits(100 * time.Millisecond)}}}
+	b, err := rtcp.AppendCompound(nil, &rr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.handleRTCP(sub, b, at.Add(300*time.Millisecond))
+	d := sub.downs[0]
+	if d.rtt < 199*time.Millisecond || d.rtt > 201*time.Millisecond || d.fractionLost != 26 {
+		t.Fatalf("rtt %v fraction lost %d, want 200ms and 26", d.rtt, d.fractionLost)
+	}
+}

@@ -289,7 +289,8 @@ func remoteFingerprints(o *offer) ([]transport.Fingerprint, error) {
 // Stats returns the server's counters by name: the media socket's
 // ("received", "sent", "drop.<reason>"…), the SRTP layer's ("srtp.auth",
 // "srtp.replay", "srtp.before_keys"…), and the engine's summed over live
-// sessions ("rtp.in", "rtp.out", "pli.out"…). Tests and operators read it
+// sessions ("rtp.in", "rtp.out", "pli.out"…, and "rtt_ms.max", the
+// largest round trip a subscriber's reports show). Tests and operators read it
 // to see that no drop is silent.
 func (s *Server) Stats() map[string]uint64 {
 	m := s.mux.Counters.Snapshot()
@@ -325,6 +326,7 @@ func (s *Server) Stats() map[string]uint64 {
 			m["nack.throttled"] += d.throttled
 			m["rtp.not_forwarded"] += d.rw.dropped // codec not negotiated, stale source, waiting for a keyframe
 			m["rtp.source_switches"] += uint64(d.rw.switches)
+			m["rtt_ms.max"] = max(m["rtt_ms.max"], uint64(d.rtt.Milliseconds()))
 		}
 		a := x.agent.Stats()
 		m["ice.requests"] += a.Requests
