@@ -13,7 +13,7 @@ import (
 // rewritten, cached and queued for n subscribers (the SFU's hot path
 // between SRTP decryption and encryption).
 func BenchmarkEngineForward(b *testing.B) {
-	for _, n := range []int{1, 10} {
+	for _, n := range []int{1, 10, 50} {
 		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) {
 			e := newEngine(slog.New(slog.DiscardHandler))
 			now := time.Unix(1000, 0)
@@ -76,5 +76,42 @@ func BenchmarkRewrite(b *testing.B) {
 		if !r.rewrite(pkt, &ph, pkt[n:], now) {
 			b.Fatal("dropped")
 		}
+	}
+}
+
+// BenchmarkEngineReports measures one round of RTCP reports (tick): a
+// receiver report to the publisher and sender reports to 10 subscribers,
+// each with SDES (RFC 3550 §6.4); it should not allocate.
+func BenchmarkEngineReports(b *testing.B) {
+	e := newEngine(slog.New(slog.DiscardHandler))
+	now := time.Unix(1000, 0)
+	po, _ := parseOffer([]byte(chromeOffer))
+	pub, _, err := e.addPublisher("pub", "r", po, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		so, _ := parseOffer([]byte(subscriberOffer()))
+		if _, _, err := e.addSubscriber(fmt.Sprint("sub", i), "r", so, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	h := rtp.Header{Version: 2, PayloadType: 111, SSRC: 1001}
+	for i := range 5 {
+		h.SequenceNumber = uint16(i)
+		pkt, _ := h.Marshal()
+		e.handleRTP(pub, append(pkt, 1, 2, 3), now)
+	}
+	e.drain(func(*peer, bool, []byte) {})
+	sent := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		now = now.Add(2 * time.Second) // every peer is due
+		e.tick(now)
+		e.drain(func(_ *peer, _ bool, p []byte) { sent += len(p) })
+	}
+	if sent == 0 {
+		b.Fatal("no reports")
 	}
 }
