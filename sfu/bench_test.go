@@ -24,9 +24,11 @@ func BenchmarkEngineForward(b *testing.B) {
 			}
 			for i := 0; i < n; i++ {
 				so, _ := parseOffer([]byte(subscriberOffer()))
-				if _, _, err := e.addSubscriber(fmt.Sprint("sub", i), "r", so, now); err != nil {
+				sub, _, err := e.addSubscriber(fmt.Sprint("sub", i), "r", so, now)
+				if err != nil {
 					b.Fatal(err)
 				}
+				e.setReady(sub, now)
 			}
 			e.drain(func(*peer, bool, []byte) {})
 			h := rtp.Header{Version: 2, PayloadType: 96, SSRC: 2001}
@@ -90,11 +92,14 @@ func BenchmarkEngineReports(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	e.setReady(pub, now)
 	for i := 0; i < 10; i++ {
 		so, _ := parseOffer([]byte(subscriberOffer()))
-		if _, _, err := e.addSubscriber(fmt.Sprint("sub", i), "r", so, now); err != nil {
+		sub, _, err := e.addSubscriber(fmt.Sprint("sub", i), "r", so, now)
+		if err != nil {
 			b.Fatal(err)
 		}
+		e.setReady(sub, now)
 	}
 	h := rtp.Header{Version: 2, PayloadType: 111, SSRC: 1001}
 	for i := range 5 {

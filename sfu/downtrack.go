@@ -23,7 +23,7 @@ type downTrack struct {
 	// The RTP time of an SR comes from the rewriter's lastOutTS/lastAt.
 	packets, octets uint32
 
-	cache      *packetCache // nil for audio
+	cache      *packetCache // video only, allocated on the first packet sent
 	nacked     uint64       // packets asked for again
 	resent     uint64       // of which found in the cache and resent
 	throttled  uint64       // of which resent less than nackResendInterval before

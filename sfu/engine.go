@@ -107,8 +107,8 @@ func (e *engine) handleRTP(p *peer, pkt []byte, now time.Time) {
 	}
 	payload := pkt[n:]
 	for _, d := range t.downs {
-		if d.sub.closed {
-			continue
+		if d.sub.closed || !d.sub.ready {
+			continue // nothing reaches it yet: no rewriting, no caching
 		}
 		out := e.emit(d.sub, false, pkt)
 		if !d.rw.rewrite(out, &h, payload, now) {
@@ -120,7 +120,12 @@ func (e *engine) handleRTP(p *peer, pkt []byte, now time.Time) {
 		}
 		d.packets++
 		d.octets += uint32(len(payload))
-		if d.cache != nil {
+		if d.kind == "video" {
+			if d.cache == nil {
+				// Allocated on the first packet sent, not at the offer:
+				// ~380 KB per stream must not be had for a POST.
+				d.cache = &packetCache{}
+			}
 			d.cache.put(h.SequenceNumber+d.rw.seqOffset, out)
 		}
 	}
@@ -324,7 +329,7 @@ func (e *engine) answerNACK(p *peer, now time.Time) {
 // 1 s base since the bandwidth share of a few streams is small).
 func (e *engine) tick(now time.Time) {
 	for _, p := range e.peers {
-		if p.closed || now.Before(p.nextReport) {
+		if p.closed || !p.ready || now.Before(p.nextReport) {
 			continue
 		}
 		p.nextReport = now.Add(500*time.Millisecond + rand.N(time.Second))

@@ -65,6 +65,8 @@ func setupRoom(t *testing.T) (*engine, *peer, *peer, time.Time) {
 	if len(sub.downs) != 2 || sub.downs[1].codec.PT != 98 || sub.downs[1].track == nil || media[1].SSRC != sub.downs[1].ssrc {
 		t.Fatalf("subscriber answer %+v", media)
 	}
+	e.setReady(pub, now)
+	e.setReady(sub, now)
 	return e, pub, sub, now
 }
 
@@ -374,5 +376,44 @@ func TestEngineRoundTripFromSubscriberReport(t *testing.T) {
 	d := sub.downs[0]
 	if d.rtt < 199*time.Millisecond || d.rtt > 201*time.Millisecond || d.fractionLost != 26 {
 		t.Fatalf("rtt %v fraction lost %d, want 200ms and 26", d.rtt, d.fractionLost)
+	}
+}
+
+// Before its DTLS is up a subscriber gets nothing: no packet is rewritten,
+// queued or cached for it (a POST alone must not cost a 380 KB NACK cache),
+// and no keyframe is asked for it. setReady asks for one and media flows.
+func TestEngineWaitsForSubscriberReady(t *testing.T) {
+	e := newEngine(slog.New(slog.DiscardHandler))
+	now := time.Unix(1000, 0)
+	po, _ := parseOffer([]byte(chromeOffer))
+	pub, _, err := e.addPublisher("pub", "r", po, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.setReady(pub, now)
+	so, _ := parseOffer([]byte(subscriberOffer()))
+	sub, _, err := e.addSubscriber("sub", "r", so, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := []byte{0x10, 0x00, 0x9d, 0x01, 0x2a}
+	e.handleRTP(pub, rtpPacket(t, 96, 500, 9000, 2001, key, nil), now)
+	e.tick(now.Add(2 * time.Second))
+	for _, o := range drainAll(e) {
+		if o.to == "sub" || !o.rtcp {
+			t.Fatalf("sent to a subscriber that is not ready: %+v", o)
+		}
+	}
+	if sub.downs[1].cache != nil || pub.tracks[1].plis != 0 {
+		t.Fatalf("cache %v, PLIs %d before the subscriber is ready", sub.downs[1].cache != nil, pub.tracks[1].plis)
+	}
+	at := now.Add(3 * time.Second)
+	e.setReady(sub, at)
+	if out := drainAll(e); len(out) != 1 || out[0].to != "pub" || pub.tracks[1].plis != 1 {
+		t.Fatalf("setReady should send one PLI to the publisher: %+v", out)
+	}
+	e.handleRTP(pub, rtpPacket(t, 96, 501, 9000, 2001, key, nil), at)
+	if out := drainAll(e); len(out) != 1 || out[0].to != "sub" || sub.downs[1].cache == nil {
+		t.Fatalf("after setReady: %+v", out)
 	}
 }

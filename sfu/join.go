@@ -85,8 +85,8 @@ func (e *engine) addPublisher(id, roomName string, o *offer, now time.Time) (*pe
 // addSubscriber creates a WHEP peer: every receiving audio/video section of
 // its offer is answered sendonly with an SSRC of ours and fed by one track
 // of the room of that kind, taken in publishing order. Sections without a
-// track yet stay idle until someone publishes. Each new subscriber gets a
-// keyframe request sent to the publishers of its tracks.
+// track yet stay idle until someone publishes. Nothing is forwarded to it
+// before setReady.
 func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*peer, []answerMedia, error) {
 	p := e.newPeer(id, KindWHEP, roomName, now)
 	taken := map[*track]bool{}
@@ -124,16 +124,12 @@ func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*p
 			exts := answerExtmaps(m.Extmaps, subscribeExtensions)
 			d := &downTrack{sub: p, kind: m.Kind, mid: m.Mid, ssrc: e.newSSRC(), codec: c, ext: exts}
 			d.rw = newRewriter(d.ssrc, c, m.Kind, exts)
-			if m.Kind == "video" {
-				d.cache = &packetCache{}
-			}
 			p.downs = append(p.downs, d)
 			p.downBySSRC[d.ssrc] = d
 			p.rsize = p.rsize || m.RTCPRsize
 			if src != nil {
 				taken[src] = true
-				d.attach(src)
-				e.requestKeyframe(src, now)
+				d.attach(src) // the keyframe request waits for setReady
 			}
 			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "sendonly",
 				Codecs: []codec{c}, Extmaps: exts,
@@ -193,6 +189,23 @@ func (e *engine) newPeer(id, kind, roomName string, now time.Time) *peer {
 	}
 	e.peers[id] = p
 	return p
+}
+
+// setReady marks p's transport secured (DTLS done, SRTP keys installed):
+// from now on the engine forwards media to it and sends it reports. A
+// subscriber's sources are asked for a keyframe now, when it can receive
+// one, rather than at the offer (it would be lost, and the next request
+// throttled).
+func (e *engine) setReady(p *peer, now time.Time) {
+	if p.ready || p.closed {
+		return
+	}
+	p.ready = true
+	for _, d := range p.downs {
+		if d.track != nil {
+			e.requestKeyframe(d.track, now)
+		}
+	}
 }
 
 // dropPeer removes p: its tracks leave their subscribers idle, its

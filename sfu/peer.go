@@ -29,6 +29,7 @@ type peer struct {
 	downBySSRC map[uint32]*downTrack
 
 	nextReport time.Time
+	ready      bool // transport secured (setReady): media and reports may go to it
 	closed     bool
 	stats      peerStats
 }

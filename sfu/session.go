@@ -183,6 +183,8 @@ func (x *session) startHandshake() {
 			return
 		}
 		x.srtpLocal, x.srtpRemote, x.secured = local, remote, true
+		s.eng.setReady(x.p, time.Now())
+		s.flushLocked() // keyframe requests for a subscriber's sources
 		s.mu.Unlock()
 		x.log.Info("DTLS established", "role", x.role.String(), "cipher", cipher, "srtp_profile", sess.Keys.Profile.String(),
 			"after", time.Since(x.created).Round(time.Millisecond).String())
