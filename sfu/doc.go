@@ -29,8 +29,11 @@
 //     reports to publishers and sender reports to subscribers, each with
 //     SDES CNAME; PLI and FIR from subscribers become PLIs to the publisher,
 //     at most one per 500 ms per track (RFC 4585 §6.3.1, RFC 5104 §4.3.1); a
-//     new subscriber triggers one at once; NACKs (RFC 4585 §6.2.1) are
-//     answered from a 256-packet cache per outgoing video stream.
+//     new subscriber triggers one as soon as its DTLS is up (nothing is
+//     forwarded to it before); NACKs (RFC 4585 §6.2.1) are answered from a
+//     256-packet cache per outgoing video stream, each packet at most once
+//     per 100 ms. Subscribers' reception reports give each stream's round
+//     trip (Stats "rtt_ms.max").
 //   - Data channels (RFC 8831, DCEP RFC 8832) via sfu/datachannel: every
 //     channel a browser opens echoes its messages.
 //   - Sessions end on DELETE, on ICE consent expiry (RFC 7675 §5.1), when
