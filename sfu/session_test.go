@@ -110,8 +110,16 @@ func TestSessionStopsSendingOnConsentLoss(t *testing.T) {
 	if _, err := c.Read(buf); err != nil {
 		t.Fatalf("no response to the nominating check: %v", err)
 	}
-	if _, err := x.tp.Write([]byte{0x80, 0}); err != nil {
-		t.Fatalf("write before consent loss: %v", err)
+	// The mux selects the nominated address after the handler returned,
+	// which may be after the response reached us: wait for it.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		_, err := x.tp.Write([]byte{0x80, 0})
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("write before consent loss: %v", err)
+		}
 	}
 	s.mu.Lock()
 	reason := x.timeout(time.Now().Add(time.Minute))
