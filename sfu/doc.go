@@ -24,7 +24,7 @@
 //     header extension IDs it negotiated, and sequence numbers and
 //     timestamps that stay continuous when the source behind a stream
 //     changes (a publisher leaving and another arriving, a new SSRC). Video
-//     (VP8, VP9) starts on a keyframe.
+//     (VP8, VP9, H264) starts on a keyframe.
 //   - RTCP termination (RFC 3550 §6): the SFU sends its own receiver
 //     reports to publishers and sender reports to subscribers, each with
 //     SDES CNAME; PLI and FIR from subscribers become PLIs to the publisher,

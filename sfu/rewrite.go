@@ -49,7 +49,7 @@ type rewriter struct {
 // nothing until attach gives it a source.
 func newRewriter(ssrc uint32, dst codec, kind string, dstExt []extmap) *rewriter {
 	r := &rewriter{ssrc: ssrc, clock: dst.Clock, codecName: strings.ToLower(dst.Name), dst: dst, dstExt: dstExt}
-	r.waitKeyframe = kind == "video" && (r.codecName == "vp8" || r.codecName == "vp9")
+	r.waitKeyframe = kind == "video" && (r.codecName == "vp8" || r.codecName == "vp9" || r.codecName == "h264")
 	for i := range r.ptMap {
 		r.ptMap[i] = noPT
 	}
@@ -156,6 +156,10 @@ func (r *rewriter) isKeyframe(payload []byte) bool {
 			return false
 		}
 		return d.IsKeyframe()
+	case "h264":
+		// SPS or the start of an IDR slice (RFC 6184 §5.2-§5.8).
+		var p rtp.H264Payload
+		return p.Unmarshal(payload) == nil && p.IsKeyframe()
 	}
 	return true
 }

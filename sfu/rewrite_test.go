@@ -139,6 +139,31 @@ func TestRewriterWaitsForVP8Keyframe(t *testing.T) {
 	}
 }
 
+// H264 starts on a keyframe too: a STAP-A with SPS, or an IDR slice; an
+// FU-A of a non-IDR slice is held back (RFC 6184 §5.7.1, §5.8).
+func TestRewriterWaitsForH264Keyframe(t *testing.T) {
+	c := codec{PT: 102, Name: "H264", Clock: 90000, Fmtp: "packetization-mode=1;profile-level-id=42e01f"}
+	r := newRewriter(1, c, "video", nil)
+	r.attach(c, nil)
+	sliceFU := []byte{0x7c, 0x81, 0xaa}                         // FU-A, start, NAL type 1 (non-IDR slice)
+	stapSPS := []byte{0x78, 0, 2, 0x67, 0x42, 0, 2, 0x68, 0xce} // STAP-A: SPS, PPS
+	pkt := rtpPacket(t, 102, 10, 0, 5, sliceFU, nil)
+	h, pl := parse(t, pkt)
+	if r.rewrite(pkt, &h, pl, time.Now()) || !r.needKeyframe {
+		t.Fatal("non-IDR slice forwarded before a keyframe")
+	}
+	pkt = rtpPacket(t, 102, 11, 0, 5, stapSPS, nil)
+	h, pl = parse(t, pkt)
+	if !r.rewrite(pkt, &h, pl, time.Now()) || r.needKeyframe {
+		t.Fatal("SPS/PPS not forwarded")
+	}
+	pkt = rtpPacket(t, 102, 12, 0, 5, sliceFU, nil)
+	h, pl = parse(t, pkt)
+	if !r.rewrite(pkt, &h, pl, time.Now()) {
+		t.Fatal("slice after the keyframe dropped")
+	}
+}
+
 // Sequence numbers keep flowing through many wrap-arounds: only packets
 // older than the first of the source are refused, not those 2^15 ahead.
 func TestRewriterLongStream(t *testing.T) {
