@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/plainrtc/plainrtc/sfu"
 )
@@ -61,7 +62,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: newHandler(srv, nil)}
+	// Timeouts so a client that trickles its headers or its offer cannot
+	// hold a connection open forever (the offer itself is size-limited by
+	// the sfu handler).
+	hs := &http.Server{Handler: newHandler(srv, nil), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	fmt.Fprintf(stdout, "plainrtc demo: open http://%s/ (media on udp %s)\n", ln.Addr(), srv.MediaAddr())
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
