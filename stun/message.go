@@ -94,29 +94,58 @@ func nextAttribute(rest []byte, off int) (a RawAttribute, tail []byte, err error
 // afterwards. It checks the header and attribute framing only; attribute
 // values are checked by their getters, integrity and fingerprint by
 // Integrity.Check and CheckFingerprint. RFC 8489 §5, §14.
+//
+// The attribute loop is the packet path of every ICE check, so it walks
+// b by offset and writes each RawAttribute in place in m.Attributes
+// (no per-attribute return of a 64-byte struct, no offset recomputation);
+// its framing rules are nextAttribute's, which FindAttribute uses.
 func (m *Message) Unmarshal(b []byte) error {
-	m.Attributes = m.Attributes[:0]
+	attrs := m.Attributes[:0]
 	m.Raw = nil
-	rest, err := parseHeader(b)
-	if err != nil {
+	if _, err := parseHeader(b); err != nil {
+		m.Attributes = attrs
 		return err
 	}
-	off := HeaderSize
-	for len(rest) > 0 {
-		var a RawAttribute
-		a, rest, err = nextAttribute(rest, off)
-		if err != nil {
-			m.Attributes = m.Attributes[:0]
-			return err
+	for off := HeaderSize; off < len(b); {
+		// RFC 8489 §14: type, length, value, padding to 4 bytes.
+		if len(b)-off < attrHeaderSize {
+			m.Attributes = attrs[:0]
+			return attributeFramingError(b, off)
 		}
-		m.Attributes = append(m.Attributes, a)
-		off = HeaderSize + len(b[HeaderSize:]) - len(rest)
+		h := b[off : off+attrHeaderSize]
+		n := int(h[2])<<8 | int(h[3])
+		vstart := off + attrHeaderSize
+		vend := vstart + n
+		pend := vstart + (n+3)&^3
+		if pend > len(b) {
+			m.Attributes = attrs[:0]
+			return attributeFramingError(b, off)
+		}
+		if len(attrs) == cap(attrs) {
+			attrs = append(attrs, RawAttribute{})
+		} else {
+			attrs = attrs[:len(attrs)+1]
+		}
+		a := &attrs[len(attrs)-1]
+		a.Type = AttrType(h[0])<<8 | AttrType(h[1])
+		a.Value = b[vstart:vend:vend]
+		a.Padding = b[vend:pend:pend]
+		a.Offset = off
+		off = pend
 	}
+	m.Attributes = attrs
 	m.Type = ParseMessageType(binary.BigEndian.Uint16(b[0:2]))
 	m.Length = uint16(len(b) - HeaderSize)
-	copy(m.TransactionID[:], b[8:20])
+	m.TransactionID = TransactionID(b[8:20])
 	m.Raw = b
 	return nil
+}
+
+// attributeFramingError builds nextAttribute's error for the attribute
+// at off, out of line so Unmarshal's loop stays small.
+func attributeFramingError(b []byte, off int) error {
+	_, _, err := nextAttribute(b[off:], off)
+	return err
 }
 
 // FindAttribute returns the value of the first attribute of type t in the
