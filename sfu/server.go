@@ -31,7 +31,14 @@ type Config struct {
 	// ConnectTimeout ends sessions that are not connected (ICE and DTLS)
 	// this long after their offer. 0 means 30 s.
 	ConnectTimeout time.Duration
+	// MaxSessions caps live sessions; offers beyond it are refused with
+	// 503 (each session holds an ICE agent, a DTLS handshake goroutine
+	// and, once media flows, packet caches). 0 means 1000.
+	MaxSessions int
 }
+
+// errFull is returned for offers beyond Config.MaxSessions.
+var errFull = errors.New("sfu: too many sessions, try again later")
 
 // tickInterval is how often the timer goroutine runs the engine's and the
 // ICE agents' timers (RTCP report scheduling, consent freshness).
@@ -88,6 +95,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = 30 * time.Second
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = 1000
 	}
 	mux, err := transport.Listen(transport.Config{Addr: cfg.UDP, Logger: log.With("part", "mux")})
 	if err != nil {
@@ -187,6 +197,10 @@ func (s *Server) openSession(kind, room string, o *offer) (string, []byte, error
 	if s.closed {
 		s.mu.Unlock()
 		return "", nil, errors.New("sfu: server closed")
+	}
+	if len(s.sessions) >= s.cfg.MaxSessions {
+		s.mu.Unlock()
+		return "", nil, errFull
 	}
 	var media []answerMedia
 	if kind == KindWHIP {

@@ -121,3 +121,37 @@ func TestServerRefusesAudioWithoutCodec(t *testing.T) {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
 	}
 }
+
+// Offers beyond Config.MaxSessions are refused with 503 and Retry-After;
+// ending a session makes room again.
+func TestServerMaxSessions(t *testing.T) {
+	s, err := New(Config{UDP: netip.MustParseAddrPort("127.0.0.1:0"), Logger: slog.New(slog.DiscardHandler), MaxSessions: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { hs.Close(); s.Close() })
+	post := func() *http.Response {
+		resp, err := http.Post(hs.URL+"/whep/r", "application/sdp", strings.NewReader(subscriberOffer()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	first := post()
+	if first.StatusCode != http.StatusCreated || post().StatusCode != http.StatusCreated {
+		t.Fatal("first two offers not accepted")
+	}
+	if r := post(); r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("third offer: %d Retry-After %q, want 503 with Retry-After", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+	req, _ := http.NewRequest(http.MethodDelete, hs.URL+first.Header.Get("Location"), nil)
+	if r, err := http.DefaultClient.Do(req); err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("DELETE: %v %v", r, err)
+	}
+	if r := post(); r.StatusCode != http.StatusCreated {
+		t.Fatalf("offer after a DELETE: %d", r.StatusCode)
+	}
+}

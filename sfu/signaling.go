@@ -125,7 +125,10 @@ func (sg *signaling) post(w http.ResponseWriter, r *http.Request, kind, room str
 		httpError(w, http.StatusBadRequest, err.Error())
 		return
 	case err != nil:
+		// RFC 9110 §15.6.4: 503 for a temporary condition; Retry-After
+		// says when to try again.
 		sg.log.Warn("session not created", "kind", kind, "room", room, "err", err)
+		w.Header().Set("Retry-After", "5")
 		httpError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
