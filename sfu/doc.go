@@ -7,11 +7,16 @@
 //   - Signaling: WHIP (RFC 9725) and WHEP (draft-ietf-wish-whep) — POST
 //     /whip/{room} or /whep/{room} with an application/sdp offer answers
 //     201 Created with Location, ETag and the answer; DELETE on the
-//     Location ends the session; OPTIONS answers CORS preflights; Link
-//     rel="ice-server" headers carry configured ICE servers (RFC 9725 §4.6).
-//     Errors are 4xx with a reason: 415 for a content type other than
-//     application/sdp, 400 naming the line and rule for SDP that does not
-//     parse or cannot be answered, 404 for an unknown session.
+//     Location ends the session; OPTIONS answers CORS preflights (200 with
+//     Accept-Post: application/sdp); Location, ETag and Link are exposed to
+//     cross-origin pages; Link rel="ice-server" headers carry configured
+//     ICE servers (RFC 9725 §4.6). Errors are 4xx with a reason: 415 for a
+//     content type other than application/sdp, 400 naming the line and
+//     rule for SDP that does not parse or cannot be answered, 413 for an
+//     offer over 128 KiB (read no further), 404 for an unknown session or
+//     a room name that is not 1–64 of [A-Za-z0-9._-] (not starting with
+//     '.'), 405 with Allow for other methods; 503 with Retry-After beyond
+//     Config.MaxSessions.
 //   - The answer (RFC 8829 §5.3) of an ICE-lite (RFC 8839 §5.3), BUNDLE-only
 //     (RFC 9143), rtcp-mux (RFC 8858) server with every host candidate in
 //     it, written by sdp.Answer from the engine's plan. One codec per
