@@ -3,9 +3,7 @@ package srtp
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/sha1"
-	"hash"
 )
 
 // Context is the SRTP and SRTCP crypto state for one direction of one DTLS
@@ -54,7 +52,7 @@ type sessionKeys struct {
 	r    uint64 // index DIV key_derivation_rate these keys were derived at
 	cm   counterMode
 	salt [cmSaltLen]byte // k_s (14 bytes for AES-CM; first 12 used for GCM)
-	auth hash.Hash       // HMAC-SHA1 keyed with k_a, Reset per packet
+	auth hmacSHA1        // HMAC-SHA1 keyed with k_a
 	gcm  cipher.AEAD
 
 	hdrCM   *counterMode // RFC 6904 §4.1, nil when off
@@ -241,7 +239,7 @@ func newSessionKeys(p Profile, key, salt, authKey []byte) (*sessionKeys, error) 
 	if err := s.cm.init(key); err != nil {
 		return nil, err
 	}
-	s.auth = hmac.New(sha1.New, authKey)
+	s.auth.init(authKey)
 	return s, nil
 }
 

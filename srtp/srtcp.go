@@ -109,10 +109,7 @@ func (c *Context) DecryptRTCP(pkt []byte) ([]byte, error) {
 // rtcpTag computes HMAC-SHA1(k_a, RTCP || E+index) into c.mac (RFC 3711
 // §3.4: the authenticated portion includes the SRTCP index word).
 func (c *Context) rtcpTag(k *sessionKeys, b []byte) {
-	a := k.auth
-	a.Reset()
-	a.Write(b)
-	a.Sum(c.mac[:0])
+	k.auth.sum(&c.mac, b, nil)
 }
 
 // sealRTCPGCM protects out[:n] (RFC 7714 §9.2, §9.3). Encrypted: the

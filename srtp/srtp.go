@@ -120,12 +120,8 @@ func (c *Context) DecryptRTP(pkt []byte) ([]byte, error) {
 // rtpTag computes HMAC-SHA1(k_a, authenticated portion || ROC) into c.mac
 // (RFC 3711 §4.2, authentication of M = packet || ROC).
 func (c *Context) rtpTag(k *sessionKeys, b []byte, roc uint32) {
-	a := k.auth
-	a.Reset()
-	a.Write(b)
 	binary.BigEndian.PutUint32(c.word[:], roc)
-	a.Write(c.word[:])
-	a.Sum(c.mac[:0])
+	k.auth.sum(&c.mac, b, c.word[:])
 }
 
 // cmIV sets c.iv to the AES-CM IV of RFC 3711 §4.1.1:

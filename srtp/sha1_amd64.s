@@ -1,0 +1,204 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func cpuHasSHANI() bool
+TEXT ·cpuHasSHANI(SB), NOSPLIT, $0-1
+	MOVL $0, AX
+	CPUID
+	CMPL AX, $7
+	JB   no
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	MOVL CX, R8
+	ANDL $0x00080200, R8 // SSE4.1 (bit 19), SSSE3 (bit 9)
+	CMPL R8, $0x00080200
+	JNE  no
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	SHRL $29, BX
+	ANDL $1, BX
+	MOVB BX, ret+0(FP)
+	RET
+no:
+	MOVB $0, ret+0(FP)
+	RET
+
+// PSHUFB mask reversing the 16 bytes of a register: the message words are
+// big-endian and SHA1RNDS4 wants W0 in the high doubleword.
+DATA sha1ByteSwap<>+0(SB)/8, $0x08090a0b0c0d0e0f
+DATA sha1ByteSwap<>+8(SB)/8, $0x0001020304050607
+GLOBL sha1ByteSwap<>(SB), RODATA|NOPTR, $16
+
+// func sha1BlockSHANI(h *[5]uint32, p []byte)
+//
+// X0 = ABCD (A in the high doubleword), X1/X2 = E alternating between
+// round groups, X3-X6 = message schedule W[4g..4g+3], X7 = byte swap mask,
+// X8/X9 = the chaining value at the start of the block (FIPS 180-4 §6.1.2
+// step 4 adds it back).
+TEXT ·sha1BlockSHANI(SB), NOSPLIT, $0-32
+	MOVQ h+0(FP), DI
+	MOVQ p_base+8(FP), SI
+	MOVQ p_len+16(FP), DX
+	SHRQ $6, DX
+	JZ   done
+	MOVOU (DI), X0
+	PSHUFD $0x1b, X0, X0
+	PXOR X1, X1
+	PINSRD $3, 16(DI), X1
+	MOVOU sha1ByteSwap<>(SB), X7
+
+loop:
+	MOVO X0, X8
+	MOVO X1, X9
+	// rounds 0-3
+	MOVOU 0(SI), X3
+	PSHUFB X7, X3
+	PADDL X3, X1
+	MOVO X0, X2
+	SHA1RNDS4 $0, X1, X0
+	// rounds 4-7
+	MOVOU 16(SI), X4
+	PSHUFB X7, X4
+	SHA1NEXTE X4, X2
+	MOVO X0, X1
+	SHA1RNDS4 $0, X2, X0
+	SHA1MSG1 X4, X3
+	// rounds 8-11
+	MOVOU 32(SI), X5
+	PSHUFB X7, X5
+	SHA1NEXTE X5, X1
+	MOVO X0, X2
+	SHA1RNDS4 $0, X1, X0
+	SHA1MSG1 X5, X4
+	PXOR X5, X3
+	// rounds 12-15
+	MOVOU 48(SI), X6
+	PSHUFB X7, X6
+	SHA1NEXTE X6, X2
+	MOVO X0, X1
+	SHA1MSG2 X6, X3
+	SHA1RNDS4 $0, X2, X0
+	SHA1MSG1 X6, X5
+	PXOR X6, X4
+	// rounds 16-19
+	SHA1NEXTE X3, X1
+	MOVO X0, X2
+	SHA1MSG2 X3, X4
+	SHA1RNDS4 $0, X1, X0
+	SHA1MSG1 X3, X6
+	PXOR X3, X5
+	// rounds 20-23
+	SHA1NEXTE X4, X2
+	MOVO X0, X1
+	SHA1MSG2 X4, X5
+	SHA1RNDS4 $1, X2, X0
+	SHA1MSG1 X4, X3
+	PXOR X4, X6
+	// rounds 24-27
+	SHA1NEXTE X5, X1
+	MOVO X0, X2
+	SHA1MSG2 X5, X6
+	SHA1RNDS4 $1, X1, X0
+	SHA1MSG1 X5, X4
+	PXOR X5, X3
+	// rounds 28-31
+	SHA1NEXTE X6, X2
+	MOVO X0, X1
+	SHA1MSG2 X6, X3
+	SHA1RNDS4 $1, X2, X0
+	SHA1MSG1 X6, X5
+	PXOR X6, X4
+	// rounds 32-35
+	SHA1NEXTE X3, X1
+	MOVO X0, X2
+	SHA1MSG2 X3, X4
+	SHA1RNDS4 $1, X1, X0
+	SHA1MSG1 X3, X6
+	PXOR X3, X5
+	// rounds 36-39
+	SHA1NEXTE X4, X2
+	MOVO X0, X1
+	SHA1MSG2 X4, X5
+	SHA1RNDS4 $1, X2, X0
+	SHA1MSG1 X4, X3
+	PXOR X4, X6
+	// rounds 40-43
+	SHA1NEXTE X5, X1
+	MOVO X0, X2
+	SHA1MSG2 X5, X6
+	SHA1RNDS4 $2, X1, X0
+	SHA1MSG1 X5, X4
+	PXOR X5, X3
+	// rounds 44-47
+	SHA1NEXTE X6, X2
+	MOVO X0, X1
+	SHA1MSG2 X6, X3
+	SHA1RNDS4 $2, X2, X0
+	SHA1MSG1 X6, X5
+	PXOR X6, X4
+	// rounds 48-51
+	SHA1NEXTE X3, X1
+	MOVO X0, X2
+	SHA1MSG2 X3, X4
+	SHA1RNDS4 $2, X1, X0
+	SHA1MSG1 X3, X6
+	PXOR X3, X5
+	// rounds 52-55
+	SHA1NEXTE X4, X2
+	MOVO X0, X1
+	SHA1MSG2 X4, X5
+	SHA1RNDS4 $2, X2, X0
+	SHA1MSG1 X4, X3
+	PXOR X4, X6
+	// rounds 56-59
+	SHA1NEXTE X5, X1
+	MOVO X0, X2
+	SHA1MSG2 X5, X6
+	SHA1RNDS4 $2, X1, X0
+	SHA1MSG1 X5, X4
+	PXOR X5, X3
+	// rounds 60-63
+	SHA1NEXTE X6, X2
+	MOVO X0, X1
+	SHA1MSG2 X6, X3
+	SHA1RNDS4 $3, X2, X0
+	SHA1MSG1 X6, X5
+	PXOR X6, X4
+	// rounds 64-67
+	SHA1NEXTE X3, X1
+	MOVO X0, X2
+	SHA1MSG2 X3, X4
+	SHA1RNDS4 $3, X1, X0
+	SHA1MSG1 X3, X6
+	PXOR X3, X5
+	// rounds 68-71
+	SHA1NEXTE X4, X2
+	MOVO X0, X1
+	SHA1MSG2 X4, X5
+	SHA1RNDS4 $3, X2, X0
+	PXOR X4, X6
+	// rounds 72-75
+	SHA1NEXTE X5, X1
+	MOVO X0, X2
+	SHA1MSG2 X5, X6
+	SHA1RNDS4 $3, X1, X0
+	// rounds 76-79
+	SHA1NEXTE X6, X2
+	MOVO X0, X1
+	SHA1RNDS4 $3, X2, X0
+
+	SHA1NEXTE X9, X1
+	PADDL X8, X0
+	ADDQ $64, SI
+	DECQ DX
+	JNZ  loop
+
+	PSHUFD $0x1b, X0, X0
+	MOVOU X0, (DI)
+	PEXTRD $3, X1, 16(DI)
+
+done:
+	RET
