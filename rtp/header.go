@@ -53,11 +53,24 @@ func (h *Header) CSRCs() []uint32 { return h.CSRC[:min(h.CSRCCount, MaxCSRC)] }
 // profiles every element is checked to lie inside the block, so Extensions
 // never meets a malformed element. Framing errors wrap HeaderLength's.
 func (h *Header) Unmarshal(b []byte) (n int, err error) {
-	n, ext, err := HeaderLength(b)
-	if err != nil {
-		return 0, framingError(b, err)
+	// HeaderLength's framing, inline (RFC 3550 §5.1, §5.3.1); on any
+	// violation HeaderLength itself names the error.
+	if len(b) < HeaderSize || b[0]>>6 != 2 {
+		return 0, headerError(b)
 	}
 	cc := b[0] & 0x0f
+	n = HeaderSize + 4*int(cc)
+	ext := noExtension
+	if b[0]&0x10 != 0 {
+		ext = n
+		if len(b) < n+4 {
+			return 0, headerError(b)
+		}
+		n += 4 + 4*(int(b[n+2])<<8|int(b[n+3]))
+	}
+	if len(b) < n {
+		return 0, headerError(b)
+	}
 	h.Version = b[0] >> 6
 	h.Padding = b[0]&0x20 != 0
 	h.Extension = ext >= 0
@@ -83,6 +96,12 @@ func (h *Header) Unmarshal(b []byte) (n int, err error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// headerError returns HeaderLength's error for b, wrapped by framingError.
+func headerError(b []byte) error {
+	_, _, err := HeaderLength(b)
+	return framingError(b, err)
 }
 
 // framingError adds to a HeaderLength error the lengths that broke the rule.
