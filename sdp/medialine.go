@@ -82,20 +82,45 @@ func parseMediaLine(v string) (ml MediaLine, err string) {
 		}
 		ml.NumPorts, _ = strconv.Atoi(count)
 	}
-	for part := range strings.SplitSeq(proto, "/") {
-		if !isToken(part) {
-			return ml, "m= proto must be token *(\"/\" token) (RFC 8866 §9)"
-		}
+	if !isTokenPath(proto) {
+		return ml, "m= proto must be token *(\"/\" token) (RFC 8866 §9)"
 	}
-	for f := fmts; f != ""; {
-		var x string
-		x, f, _ = strings.Cut(f, " ")
-		if x == "" {
-			return ml, "m= fields are separated by single spaces (RFC 8866 §9)"
+	// The formats, in one pass: each a token, separated by single spaces
+	// (a final space ends the list).
+	field := 0 // length of the format being read
+	for i := 0; i < len(fmts); i++ {
+		c := fmts[i]
+		if c == ' ' {
+			if field == 0 {
+				return ml, "m= fields are separated by single spaces (RFC 8866 §9)"
+			}
+			field = 0
+			continue
 		}
-		if !isToken(x) {
+		if !tokenChar[c] {
 			return ml, "m= formats must be tokens (RFC 8866 §9 fmt)"
 		}
+		field++
 	}
 	return ml, ""
+}
+
+// isTokenPath reports whether s is token *("/" token) (RFC 8866 §9 proto).
+func isTokenPath(s string) bool {
+	field := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '/' {
+			if field == 0 {
+				return false
+			}
+			field = 0
+			continue
+		}
+		if !tokenChar[c] {
+			return false
+		}
+		field++
+	}
+	return field > 0
 }

@@ -36,21 +36,45 @@ func Parse(b []byte) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{Lines: lines}
-	if nMedia > 0 {
-		s.Media = make([]Media, 0, nMedia)
+	if nMedia == 0 {
+		return &Session{Lines: lines}, nil
+	}
+	// The Session and a few Media in one allocation (browser offers have
+	// one to a handful of m= sections).
+	var s *Session
+	if nMedia <= len(sessionWithMedia{}.media) {
+		sm := &sessionWithMedia{}
+		s = &sm.s
+		s.Media = sm.media[:0:nMedia]
+	} else {
+		s = &Session{Media: make([]Media, 0, nMedia)}
+	}
+	s.Lines = lines
+	if nMedia <= len(p.mStart) {
+		for _, start := range p.mStart[:nMedia] {
+			s.Media = append(s.Media, Media{Start: start})
+		}
+	} else {
 		for i, l := range lines {
 			if l.Type == 'm' {
-				if n := len(s.Media); n > 0 {
-					s.Media[n-1].Lines = lines[s.Media[n-1].Start:i]
-				}
 				s.Media = append(s.Media, Media{Start: i})
 			}
 		}
-		last := &s.Media[len(s.Media)-1]
-		last.Lines = lines[last.Start:]
+	}
+	for i := range s.Media {
+		end := len(lines)
+		if i+1 < len(s.Media) {
+			end = s.Media[i+1].Start
+		}
+		s.Media[i].Lines = lines[s.Media[i].Start:end]
 	}
 	return s, nil
+}
+
+// sessionWithMedia lets Parse allocate a Session and its Media together.
+type sessionWithMedia struct {
+	s     Session
+	media [4]Media
 }
 
 // How a lineParser looks for bare CRs (RFC 8866 §9: no CR inside a line).
@@ -66,6 +90,7 @@ var errBareCR = errorString("sdp: bare CR")
 type lineParser struct {
 	hasNUL bool
 	cr     int
+	mStart [8]int // indices of the first m= lines, as parse meets them
 }
 
 // parse splits raw into lines, checks each and appends them to lines. It
@@ -73,6 +98,7 @@ type lineParser struct {
 func (p *lineParser) parse(raw string, lines []Line) ([]Line, int, error) {
 	var st orderState
 	lineNo, nMedia := 0, 0
+	fast := !p.hasNUL && p.cr != crAny
 	for len(raw) > 0 {
 		lineNo++
 		var text string
@@ -86,6 +112,13 @@ func (p *lineParser) parse(raw string, lines []Line) ([]Line, int, error) {
 			text = text[:n-1]
 		} else if terminated && p.cr == crEndsOnly {
 			return lines, 0, errBareCR // a CR is somewhere else
+		}
+		// The common line: another a= line after an a= line, with no NUL
+		// or stray CR possible. Only its attribute name needs a check
+		// (checkLine, orderState.next).
+		if fast && len(text) >= 2 && text[0] == 'a' && text[1] == '=' && st.last == 'a' && attrNameOK(text[2:]) {
+			lines = append(lines, Line{Type: 'a', Value: text[2:]})
+			continue
 		}
 		if len(text) < 2 || text[1] != '=' {
 			if text == "" {
@@ -109,6 +142,9 @@ func (p *lineParser) parse(raw string, lines []Line) ([]Line, int, error) {
 			return lines, 0, err
 		}
 		if l.Type == 'm' {
+			if nMedia < len(p.mStart) {
+				p.mStart[nMedia] = len(lines)
+			}
 			nMedia++
 		}
 		lines = append(lines, l)
