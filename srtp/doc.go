@@ -45,6 +45,11 @@
 //     In FIPS 140-3 mode (GODEBUG=fips140=on) the AES-NI loop is off, so AES
 //     comes from the standard library's module; GODEBUG=cpu.aes=off is not
 //     consulted (-tags purego turns the loop off at build time).
+//   - HMAC-SHA1 (RFC 2104): on amd64 with the SHA extensions the chaining
+//     values after K^ipad and K^opad are kept per key (RFC 2104 §4) and
+//     packets are hashed by our own SHA-NI compression loop (FIPS 180-4
+//     §6.1.2), without crypto/hmac's per-packet state restore and copies;
+//     elsewhere, in FIPS 140-3 mode and with -tags purego, crypto/hmac.
 //   - The first SRTCP index sent per SSRC is 1, as libsrtp and pion send.
 //   - RFC 6188's AES-192/256-CM profiles have no DTLS-SRTP profile id; they
 //     get private Profile values 0xFF01–0xFF04 that never go on the wire.
