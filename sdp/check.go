@@ -129,16 +129,11 @@ func isDigits(s string) bool {
 // attrNameOK reports whether v starts with a non-empty token ended by ':'
 // or the end of v, in one pass.
 func attrNameOK(v string) bool {
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c == ':' {
-			return i > 0
-		}
-		if !tokenChar[c] {
-			return false
-		}
+	i := 0
+	for i < len(v) && tokenChar[v[i]] { // one test per byte: ':' is no token-char
+		i++
 	}
-	return len(v) > 0
+	return i > 0 && (i == len(v) || v[i] == ':')
 }
 
 // tokenChar is token-char of RFC 8866 §9.
