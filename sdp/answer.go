@@ -42,7 +42,7 @@ type Config struct {
 	// Chromium 156 rejects (port 0) every non-tagged bundled section of a
 	// subsequent remote offer that lacks them, and Firefox 153 ESR never
 	// settles setRemoteDescription of a strict answer (both measured with
-	// testdata/interop). Candidates and a=end-of-candidates are only ever
+	// cmd/sdpinterop). Candidates and a=end-of-candidates are only ever
 	// in the tagged section.
 	StrictBundle bool
 }

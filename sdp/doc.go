@@ -77,15 +77,15 @@
 //     offers: an ICE-lite server must announce itself (RFC 8839 §5.3).
 //   - By default the transport attributes are repeated in bundled sections
 //     (RFC 9429 §5.2.2/§5.3.2 say MUST NOT): Chromium 156 and Firefox 153
-//     need them (measured with testdata/interop).
+//     need them (measured with cmd/sdpinterop).
 //
 // # Browser check
 //
-// testdata/interop is a manual tool (a separate module, so the package
-// stays Sans-IO): it has headless Chromium or Firefox apply Answer's answer
-// and three Offer renegotiations, and prints what the browser says. Its
+// cmd/sdpinterop is a manual tool (a command, so this package stays
+// Sans-IO): it has headless Chromium or Firefox apply Answer's answer and
+// three Offer renegotiations, and prints what the browser says. Its
 // README.md gives the commands and the results that shaped the decisions
-// above; TestInteropToolBuilds keeps it compiling.
+// above.
 //
 // RFCs: 8866 (SDP), 9429/8829 (JSEP), 3264 (offer/answer), 8839 (ICE SDP),
 // 8840 (end-of-candidates), 8122 and 5763 (fingerprint, setup), 8842 (DTLS

@@ -1,3 +1,7 @@
+// Command sdpinterop is a manual browser check of sdp.Answer and sdp.Offer:
+// headless Chromium or Firefox applies the answer to its offer and three
+// server-initiated renegotiations, and the tool prints what the browser
+// reports. README.md beside it gives the commands and the findings.
 package main
 
 import (
