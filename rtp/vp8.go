@@ -59,20 +59,9 @@ func (d *VP8Descriptor) Unmarshal(payload []byte) (n int, err error) {
 	d.ReservedX = x & 0x0f
 	n = 2
 	if d.HasPictureID {
-		if len(payload) < n+1 {
-			return 0, fmt.Errorf("rtp: VP8 descriptor I bit set but length %d, want %d (RFC 7741 §4.2)", len(payload), n+1)
-		}
 		d.PictureIDOffset = n
-		if payload[n]&0x80 != 0 {
-			if len(payload) < n+2 {
-				return 0, fmt.Errorf("rtp: VP8 descriptor M bit set but length %d, want %d (RFC 7741 §4.2)", len(payload), n+2)
-			}
-			d.PictureIDLong = true
-			d.PictureID = uint16(payload[n]&0x7f)<<8 | uint16(payload[n+1])
-			n += 2
-		} else {
-			d.PictureID = uint16(payload[n])
-			n++
+		if d.PictureID, d.PictureIDLong, n, err = readPictureID(payload, n, "VP8", "RFC 7741 §4.2"); err != nil {
+			return 0, err
 		}
 	}
 	if d.HasTL0PICIDX {
@@ -103,10 +92,7 @@ func (d *VP8Descriptor) MarshalSize() int {
 	}
 	n := 2
 	if d.HasPictureID {
-		n++
-		if d.PictureIDLong {
-			n++
-		}
+		n += pictureIDSize(d.PictureIDLong)
 	}
 	if d.HasTL0PICIDX {
 		n++
@@ -156,13 +142,7 @@ func (d *VP8Descriptor) MarshalTo(buf []byte) (int, error) {
 	buf[1] = x
 	p := 2
 	if d.HasPictureID {
-		if d.PictureIDLong {
-			buf[p], buf[p+1] = 0x80|byte(d.PictureID>>8), byte(d.PictureID)
-			p += 2
-		} else {
-			buf[p] = byte(d.PictureID)
-			p++
-		}
+		p = putPictureID(buf, p, d.PictureID, d.PictureIDLong)
 	}
 	if d.HasTL0PICIDX {
 		buf[p] = d.TL0PICIDX
@@ -204,20 +184,11 @@ func VP8IsKeyframe(payload []byte) (bool, error) {
 // bits (pictureID is taken modulo 2^7), a 15-bit one 15 bits.
 func (d *VP8Descriptor) RewriteInPlace(payload []byte, pictureID uint16, tl0picidx uint8) error {
 	if d.HasPictureID {
-		o := d.PictureIDOffset
-		if d.PictureIDLong {
-			if len(payload) < o+2 {
-				return fmt.Errorf("rtp: VP8 payload length %d, picture ID needs %d", len(payload), o+2)
-			}
-			d.PictureID = pictureID & 0x7fff
-			payload[o], payload[o+1] = 0x80|byte(d.PictureID>>8), byte(d.PictureID)
-		} else {
-			if len(payload) < o+1 {
-				return fmt.Errorf("rtp: VP8 payload length %d, picture ID needs %d", len(payload), o+1)
-			}
-			d.PictureID = pictureID & 0x7f
-			payload[o] = byte(d.PictureID)
+		id, err := rewritePictureID(payload, d.PictureIDOffset, pictureID, d.PictureIDLong, "VP8")
+		if err != nil {
+			return err
 		}
+		d.PictureID = id
 	}
 	if d.HasTL0PICIDX {
 		if len(payload) < d.TL0PICIDXOffset+1 {

@@ -54,20 +54,9 @@ func (d *VP9Descriptor) Unmarshal(payload []byte) (n int, err error) {
 	}
 	n = 1
 	if d.HasPictureID {
-		if len(payload) < n+1 {
-			return 0, fmt.Errorf("rtp: VP9 descriptor I bit set but length %d, want %d (RFC 9628 §4.2)", len(payload), n+1)
-		}
 		d.PictureIDOffset = n
-		if payload[n]&0x80 != 0 {
-			if len(payload) < n+2 {
-				return 0, fmt.Errorf("rtp: VP9 descriptor M bit set but length %d, want %d (RFC 9628 §4.2)", len(payload), n+2)
-			}
-			d.PictureIDLong = true
-			d.PictureID = uint16(payload[n]&0x7f)<<8 | uint16(payload[n+1])
-			n += 2
-		} else {
-			d.PictureID = uint16(payload[n])
-			n++
+		if d.PictureID, d.PictureIDLong, n, err = readPictureID(payload, n, "VP9", "RFC 9628 §4.2"); err != nil {
+			return 0, err
 		}
 	}
 	if d.HasLayerIndices {
@@ -189,10 +178,7 @@ func (d *VP9Descriptor) ScalabilityStructure() (VP9ScalabilityStructure, error) 
 func (d *VP9Descriptor) MarshalSize() int {
 	n := 1
 	if d.HasPictureID {
-		n++
-		if d.PictureIDLong {
-			n++
-		}
+		n += pictureIDSize(d.PictureIDLong)
 	}
 	if d.HasLayerIndices {
 		n++
@@ -235,13 +221,7 @@ func (d *VP9Descriptor) MarshalTo(buf []byte) (int, error) {
 	buf[0] = b
 	p := 1
 	if d.HasPictureID {
-		if d.PictureIDLong {
-			buf[p], buf[p+1] = 0x80|byte(d.PictureID>>8), byte(d.PictureID)
-			p += 2
-		} else {
-			buf[p] = byte(d.PictureID)
-			p++
-		}
+		p = putPictureID(buf, p, d.PictureID, d.PictureIDLong)
 	}
 	if d.HasLayerIndices {
 		l := d.TID<<5 | d.SID<<1
@@ -279,20 +259,11 @@ func (d *VP9Descriptor) IsKeyframe() bool {
 // (RFC 9628 §4.2). A 7-bit picture ID keeps 7 bits, a 15-bit one 15.
 func (d *VP9Descriptor) RewriteInPlace(payload []byte, pictureID uint16, tl0picidx uint8) error {
 	if d.HasPictureID {
-		o := d.PictureIDOffset
-		if d.PictureIDLong {
-			if len(payload) < o+2 {
-				return fmt.Errorf("rtp: VP9 payload length %d, picture ID needs %d", len(payload), o+2)
-			}
-			d.PictureID = pictureID & 0x7fff
-			payload[o], payload[o+1] = 0x80|byte(d.PictureID>>8), byte(d.PictureID)
-		} else {
-			if len(payload) < o+1 {
-				return fmt.Errorf("rtp: VP9 payload length %d, picture ID needs %d", len(payload), o+1)
-			}
-			d.PictureID = pictureID & 0x7f
-			payload[o] = byte(d.PictureID)
+		id, err := rewritePictureID(payload, d.PictureIDOffset, pictureID, d.PictureIDLong, "VP9")
+		if err != nil {
+			return err
 		}
+		d.PictureID = id
 	}
 	if d.HasLayerIndices && !d.Flexible {
 		if len(payload) < d.TL0PICIDXOffset+1 {
