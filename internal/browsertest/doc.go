@@ -1,7 +1,7 @@
 // Package browsertest launches real headless browsers (Chromium, Firefox ESR)
 // from Go tests and collects what their pages report back.
 //
-// The recipe is the team's browser notes (BROWSERS.md): Chromium runs with
+// The recipe is the team's browser notes (docs/BROWSERS.md): Chromium runs with
 // fake media devices and loopback ICE candidates; Firefox, which never
 // gathers loopback candidates, runs inside a network namespace the test
 // creates itself (see [InNetns]). Pages should be served from 127.0.0.1,
