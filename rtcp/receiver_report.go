@@ -51,13 +51,7 @@ func (p *ReceiverReport) MarshalTo(b []byte) (int, error) {
 		return 0, err
 	}
 	binary.BigEndian.PutUint32(b[4:], p.SSRC)
-	i := 8
-	for k := range p.Reports {
-		p.Reports[k].marshal(b[i:])
-		i += receptionReportLength
-	}
-	i += copy(b[i:], p.ProfileExtensions)
-	copy(b[i:], p.Padding)
+	marshalReports(b[8:], p.Reports, p.ProfileExtensions, p.Padding)
 	return n, nil
 }
 

@@ -62,3 +62,16 @@ func unmarshalReports(dst []ReceptionReport, b []byte, count int, what string) (
 	}
 	return dst, b[count*receptionReportLength:], nil
 }
+
+// marshalReports writes the report blocks, then the profile-specific
+// extensions and the padding, into b: the tail SR and RR share (RFC 3550
+// §6.4.1, §6.4.2). The caller has sized b with MarshalSize.
+func marshalReports(b []byte, reports []ReceptionReport, ext, padding []byte) {
+	i := 0
+	for k := range reports {
+		reports[k].marshal(b[i:])
+		i += receptionReportLength
+	}
+	i += copy(b[i:], ext)
+	copy(b[i:], padding)
+}

@@ -73,13 +73,7 @@ func (p *SenderReport) MarshalTo(b []byte) (int, error) {
 	binary.BigEndian.PutUint32(b[16:], p.RTPTime)
 	binary.BigEndian.PutUint32(b[20:], p.PacketCount)
 	binary.BigEndian.PutUint32(b[24:], p.OctetCount)
-	i := headerLength + senderInfoLength
-	for k := range p.Reports {
-		p.Reports[k].marshal(b[i:])
-		i += receptionReportLength
-	}
-	i += copy(b[i:], p.ProfileExtensions)
-	copy(b[i:], p.Padding)
+	marshalReports(b[headerLength+senderInfoLength:], p.Reports, p.ProfileExtensions, p.Padding)
 	return n, nil
 }
 
