@@ -40,12 +40,12 @@ func has(lines []string, prefix string) bool {
 }
 
 func TestAnswerToPublisher(t *testing.T) {
-	e := newEngine(slog.New(slog.DiscardHandler))
+	e := newRoom("r", slog.New(slog.DiscardHandler))
 	o, err := parseOffer([]byte(chromeOffer))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, media, err := e.addPublisher("p", "r", o, time.Now())
+	_, media, err := e.addPublisher("p", o, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestAnswerToSubscriber(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, media, err := e.addSubscriber("s2", "r", o, time.Now())
+	_, media, err := e.addSubscriber("s2", o, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

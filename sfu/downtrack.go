@@ -2,10 +2,6 @@ package sfu
 
 import "time"
 
-// cacheSize is how many sent packets an outgoing video stream keeps to
-// answer NACKs (RFC 4585 §6.2.1) — about a second of 1 Mbit/s video.
-const cacheSize = 256
-
 // downTrack is one outgoing stream to a subscriber: an m= section of its
 // offer that the SFU answered sendonly with its own SSRC. It is fed by one
 // track at a time (attach), and keeps running when that track goes away.
@@ -17,17 +13,24 @@ type downTrack struct {
 	codec codec // what the subscriber negotiated
 	ext   []extmap
 	track *track // current source, nil when idle
+	gen   uint32 // attach generation: a resend must be rewritten as the original was
 	rw    *rewriter
 
-	// Sender statistics for our sender reports (RFC 3550 §6.4.1).
-	// The RTP time of an SR comes from the rewriter's lastOutTS/lastAt.
-	packets, octets uint32
+	history      sendHistory // what was sent under which numbers, to answer NACKs
+	forwarded    uint64      // packets the room queued for it
+	switchesSeen int
 
-	cache      *packetCache // video only, allocated on the first packet sent
-	nacked     uint64       // packets asked for again
-	resent     uint64       // of which found in the cache and resent
-	throttled  uint64       // of which resent less than nackResendInterval before
-	keyframeRq uint64       // PLI/FIR received
+	// What its sender worker reports sent (the room's handleSent): the
+	// packet and octet counts of our sender reports (RFC 3550 §6.4.1).
+	// The RTP time of an SR comes from the source's SR or the rewriter.
+	packets, octets uint32
+	lastSent        int64 // Unix nanoseconds of the newest packet sent
+
+	nacked     uint64 // packets asked for again
+	resent     uint64 // of which resent, as identical packets
+	throttled  uint64 // of which resent less than nackResendInterval before
+	notCached  uint64 // of which no longer (or never) in the track's cache
+	keyframeRq uint64 // PLI/FIR received
 
 	// From the subscriber's reception reports about this stream.
 	rtt          time.Duration // last round trip (RFC 3550 §6.4.1), 0 before one
@@ -41,50 +44,42 @@ type downTrack struct {
 // could queue megabytes).
 const nackResendInterval = 100 * time.Millisecond
 
-// packetCache keeps the last cacheSize packets sent on a stream, as sent
-// (rewritten, not yet encrypted), indexed by sequence number. Its slot
-// holds the full 16-bit number, so a NACK for a number 256·k away (a wrap
-// later, or an old one) finds nothing rather than the wrong packet.
-type packetCache struct {
-	seq      [cacheSize]uint16
-	size     [cacheSize]uint16
-	ok       [cacheSize]bool
-	resentAt [cacheSize]time.Time
-	data     [cacheSize][1500]byte
+// historyLen is how many sent packets a subscriber's stream remembers: as
+// many as a video track's cache holds.
+const historyLen = videoCachePackets
+
+// sendHistory remembers, for the last historyLen packets sent on a stream,
+// which packet of which source went out under which sequence number and
+// timestamp — 20 bytes a packet, where keeping the packets themselves per
+// subscriber took 1.5 KB. A NACK (RFC 4585 §6.2.1) is answered by taking
+// the source packet from the track's shared cache and rewriting it exactly
+// as the first time, so the SRTP packet is byte for byte the one already
+// sent under that index (RFC 3711 §9.1 forbids different content under one
+// index: with AES-GCM that would reuse a nonce).
+type sendHistory struct {
+	e [historyLen]sentEntry
 }
 
-func (c *packetCache) put(seq uint16, pkt []byte) {
-	if len(pkt) > 1500 {
-		return
-	}
-	i := int(seq) % cacheSize
-	c.seq[i], c.size[i], c.ok[i] = seq, uint16(len(pkt)), true
-	c.resentAt[i] = time.Time{}
-	copy(c.data[i][:], pkt)
+type sentEntry struct {
+	ok       bool
+	outSeq   uint16
+	srcSeq   uint16
+	srcSSRC  uint32
+	ts       uint32
+	gen      uint32
+	resentAt time.Time
 }
 
-func (c *packetCache) get(seq uint16) ([]byte, bool) {
-	i := int(seq) % cacheSize
-	if !c.ok[i] || c.seq[i] != seq {
-		return nil, false
-	}
-	return c.data[i][:c.size[i]], true
+func (h *sendHistory) add(outSeq, srcSeq uint16, srcSSRC, ts, gen uint32) {
+	h.e[outSeq%historyLen] = sentEntry{ok: true, outSeq: outSeq, srcSeq: srcSeq, srcSSRC: srcSSRC, ts: ts, gen: gen}
 }
 
-// resend returns the packet with sequence number seq for a retransmission
-// at now, or false when it is not cached or was resent less than
-// nackResendInterval ago (throttled reports which).
-func (c *packetCache) resend(seq uint16, now time.Time) (b []byte, throttled, ok bool) {
-	b, ok = c.get(seq)
-	if !ok {
-		return nil, false, false
+func (h *sendHistory) get(outSeq uint16) *sentEntry {
+	e := &h.e[outSeq%historyLen]
+	if !e.ok || e.outSeq != outSeq {
+		return nil
 	}
-	i := int(seq) % cacheSize
-	if last := c.resentAt[i]; !last.IsZero() && now.Sub(last) < nackResendInterval {
-		return nil, true, false
-	}
-	c.resentAt[i] = now
-	return b, false, true
+	return e
 }
 
 // attach makes t the source of d (nil detaches).
@@ -93,6 +88,7 @@ func (d *downTrack) attach(t *track) {
 		d.track.downs = removeDown(d.track.downs, d)
 	}
 	d.track = t
+	d.gen++
 	if t == nil {
 		return
 	}

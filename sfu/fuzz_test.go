@@ -19,20 +19,20 @@ func FuzzParseOffer(f *testing.F) {
 		if err != nil {
 			return
 		}
-		e := newEngine(slog.New(slog.DiscardHandler))
+		e := newRoom("r", slog.New(slog.DiscardHandler))
 		now := time.Unix(0, 0)
-		for _, add := range []func(string, string, *offer, time.Time) (*peer, []answerMedia, error){e.addPublisher, e.addSubscriber} {
-			if _, media, err := add("p", "r", o, now); err == nil {
+		for _, add := range []func(string, *offer, time.Time) (*peer, []answerMedia, error){e.addPublisher, e.addSubscriber} {
+			if _, media, err := add("p", o, now); err == nil {
 				_, _ = writeAnswer(o, testParams, media, publishExtensions)
 			}
 		}
 	})
 }
 
-// FuzzEngineInput: whatever a peer sends after decryption (SRTP only
-// authenticates, it does not validate), the engine counts or forwards it
+// FuzzRoomInput: whatever a peer sends after decryption (SRTP only
+// authenticates, it does not validate), the room counts or forwards it
 // and never panics.
-func FuzzEngineInput(f *testing.F) {
+func FuzzRoomInput(f *testing.F) {
 	f.Add([]byte{0x80, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0x07, 0xd1, 0x10, 0, 0x9d}, false, false)
 	f.Add([]byte{0x81, 0xce, 0, 2, 0, 0, 0, 1, 0, 0, 0x07, 0xd1}, true, true)
 	f.Add([]byte{0x81, 0xcd, 0, 3, 0, 0, 0, 1, 0, 0, 0x07, 0xd1, 0, 5, 0, 3}, true, true)

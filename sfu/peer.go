@@ -4,15 +4,13 @@ import (
 	"time"
 )
 
-// peer is the media state of one WebRTC session (a WHIP publisher or a WHEP
-// subscriber). Like str0m's Rtc it does no I/O of its own: the engine feeds
-// it decrypted packets and time, and what it wants sent goes to the
-// engine's outbox. Only the engine's owner goroutine (holding engine.mu)
-// touches it.
+// peer is the media state of one participant's WebRTC session (a WHIP
+// publisher or a WHEP subscriber) inside its room. Like str0m's Rtc it does
+// no I/O of its own: the room feeds it decrypted packets and time, and what
+// it wants sent becomes the room's transmits. Only its room touches it.
 type peer struct {
 	id      string
 	kind    string // KindWHIP or KindWHEP
-	room    *room
 	cname   []byte // SDES CNAME (RFC 7022), kept as bytes for allocation-free reports
 	ssrc    uint32 // our RTCP sender SSRC towards this peer (RR, PLI)
 	rsize   bool   // a=rtcp-rsize negotiated (RFC 5506)
@@ -32,6 +30,10 @@ type peer struct {
 	ready      bool // transport secured (setReady): media and reports may go to it
 	closed     bool
 	stats      peerStats
+
+	// sender is the driver's: the room passes it along in transmits and
+	// never touches it.
+	sender *sender
 }
 
 // peerStats count what happened to a peer's packets; every drop has a

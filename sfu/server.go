@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/plainrtc/plainrtc/sfu/transport"
@@ -35,6 +36,10 @@ type Config struct {
 	// 503 (each session holds an ICE agent, a DTLS handshake goroutine
 	// and, once media flows, packet caches). 0 means 1000.
 	MaxSessions int
+	// SenderWorkers is how many goroutines rewrite, protect and send the
+	// packets leaving the SFU (each participant is pinned to one).
+	// 0 means one per core (GOMAXPROCS).
+	SenderWorkers int
 }
 
 // errFull is returned for offers beyond Config.MaxSessions.
@@ -44,17 +49,19 @@ var errFull = errors.New("sfu: too many sessions, try again later")
 // ICE agents' timers (RTCP report scheduling, consent freshness).
 const tickInterval = 50 * time.Millisecond
 
-// Server is the SFU: the WHIP/WHEP handler, the media socket and the
-// forwarding engine.
+// Server is the SFU: the WHIP/WHEP handler, the media socket, the rooms
+// and the sender workers.
 //
-// Threading model: three kinds of goroutines touch it — the mux's read loop
-// (every datagram), the timer goroutine (ticks), HTTP handlers (offers,
-// DELETE) — and each takes mu for the whole of its work, so the engine,
-// the ICE agents and the SRTP contexts see one event at a time, in order,
-// as a single-threaded state machine would. Each session adds a DTLS
-// handshake goroutine (pion/dtls blocks) and, with a data channel, the
-// SCTP association's goroutines; they take mu only to install their
-// results. Nothing blocks while holding mu except UDP writes.
+// Threading model (docs/DESIGN.md): each room is a state machine behind its
+// own lock (roomHost); the mux's read loop, the timer goroutine, the HTTP
+// handlers and the DTLS goroutines feed it inputs under that lock, and the
+// transmits it yields go to the sender workers (about one per core), which
+// rewrite, protect and send each participant's packets. Server.mu guards
+// only the tables of rooms and sessions (joins, leaves, DELETE, Stats) and
+// is never taken on the packet path; it is a leaf lock (nothing else is
+// taken while it is held). Each session adds a DTLS handshake goroutine
+// (pion/dtls blocks) and, with a data channel, the SCTP association's
+// goroutines; they take their room's lock to install their results.
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
@@ -62,12 +69,15 @@ type Server struct {
 	sig     *signaling
 	port    uint16
 	adverts []netip.AddrPort
+	pool    *senderPool
 
 	mu       sync.Mutex
-	eng      *engine
+	rooms    map[string]*roomHost
 	sessions map[string]*session
-	counters ioCounters
 	closed   bool
+
+	counters ioCounters
+	events   eventCounters
 
 	done chan struct{}
 	wg   sync.WaitGroup
@@ -75,12 +85,22 @@ type Server struct {
 
 // ioCounters count drops the SFU's I/O layer makes (the mux counts its own).
 type ioCounters struct {
-	srtpBeforeKeys  uint64 // SRTP/SRTCP before the DTLS handshake finished
-	srtpAuth        uint64
-	srtpReplay      uint64
-	srtpOther       uint64
-	encryptFailures uint64
-	writeFailures   uint64
+	srtpBeforeKeys atomic.Uint64 // SRTP/SRTCP before the DTLS handshake finished
+	srtpAuth       atomic.Uint64
+	srtpReplay     atomic.Uint64
+	srtpOther      atomic.Uint64
+	writeFailures  atomic.Uint64 // STUN responses that could not be written
+}
+
+// eventCounters count the rooms' events by kind.
+type eventCounters struct {
+	byKind [8]atomic.Uint64
+}
+
+func (c *eventCounters) add(k EventKind) {
+	if int(k) < len(c.byKind) {
+		c.byKind[k].Add(1)
+	}
 }
 
 // New starts an SFU: it binds the media socket and starts the timer
@@ -103,7 +123,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sfu: media socket %s: %w", cfg.UDP, err)
 	}
-	s := &Server{cfg: cfg, log: log, mux: mux, eng: newEngine(log), sessions: map[string]*session{}, done: make(chan struct{})}
+	s := &Server{cfg: cfg, log: log, mux: mux, pool: newSenderPool(cfg.SenderWorkers),
+		rooms: map[string]*roomHost{}, sessions: map[string]*session{}, done: make(chan struct{})}
 	s.port = mux.LocalAddrPort().Port()
 	adv := cfg.Advertise
 	if len(adv) == 0 {
@@ -132,7 +153,8 @@ func (s *Server) Handler() http.Handler { return s.sig }
 // MediaAddr is the bound address of the media socket.
 func (s *Server) MediaAddr() netip.AddrPort { return s.mux.LocalAddrPort() }
 
-// Close ends every session, stops the timer and closes the socket.
+// Close ends every session, stops the timer and the sender workers, and
+// closes the socket.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -143,86 +165,136 @@ func (s *Server) Close() error {
 	var ending []*session
 	for _, x := range s.sessions {
 		ending = append(ending, x)
-		s.endLocked(x, "server closed")
 	}
 	s.mu.Unlock()
 	for _, x := range ending {
-		x.release()
+		s.end(x, "server closed")
 	}
 	close(s.done)
 	s.wg.Wait()
+	s.pool.close()
 	return s.mux.Close()
 }
+
+// roomEmptyLinger is how long a room with nobody in it is kept.
+const roomEmptyLinger = 5 * time.Second
 
 func (s *Server) timerLoop() {
 	defer s.wg.Done()
 	t := time.NewTicker(tickInterval)
 	defer t.Stop()
+	var hosts []*roomHost
 	for {
 		select {
 		case <-s.done:
 			return
 		case now := <-t.C:
-			var ending []*session
-			s.mu.Lock()
-			s.eng.tick(now)
-			for _, x := range s.sessions {
-				if reason := x.timeout(now); reason != "" {
-					s.endLocked(x, reason)
-					ending = append(ending, x)
+			hosts = s.liveRooms(hosts[:0], now)
+			for _, h := range hosts {
+				for _, x := range h.tick(now) {
+					x.release()
 				}
-			}
-			s.flushLocked()
-			s.mu.Unlock()
-			for _, x := range ending {
-				x.release()
 			}
 		}
 	}
 }
 
+// liveRooms appends every room to hosts and deletes the rooms that have
+// been empty for roomEmptyLinger.
+func (s *Server) liveRooms(hosts []*roomHost, now time.Time) []*roomHost {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, h := range s.rooms {
+		if h.members == 0 && now.Sub(h.emptySince) > roomEmptyLinger {
+			delete(s.rooms, name)
+			continue
+		}
+		hosts = append(hosts, h)
+	}
+	return hosts
+}
+
+// joinRoom reserves a place for session x in room name, creating the room,
+// or refuses it (server closed, too many sessions).
+func (s *Server) joinRoom(name string, x *session) (*roomHost, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errors.New("sfu: server closed")
+	}
+	if len(s.sessions) >= s.cfg.MaxSessions {
+		return nil, errFull
+	}
+	h := s.rooms[name]
+	if h == nil {
+		h = &roomHost{s: s, name: name, room: newRoom(name, s.log), sessions: map[string]*session{}}
+		s.rooms[name] = h
+	}
+	h.members++
+	s.sessions[x.id] = x
+	return h, nil
+}
+
+// leaveRoom gives back x's place (Server.mu must not be held).
+func (s *Server) leaveRoom(x *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.sessions[x.id]; !ok {
+		return
+	}
+	delete(s.sessions, x.id)
+	if h := x.rh; h != nil {
+		h.members--
+		if h.members == 0 {
+			h.emptySince = time.Now()
+		}
+	}
+}
+
 // openSession implements sessionHost for signaling.
-func (s *Server) openSession(kind, room string, o *offer) (string, []byte, error) {
+func (s *Server) openSession(kind, roomName string, o *offer) (string, []byte, error) {
 	fps, err := remoteFingerprints(o)
 	if err != nil {
 		return "", nil, err
 	}
 	id := newID()
 	now := time.Now()
-	x, err := newSession(s, id, kind, room, o, fps, now)
+	x, err := newSession(s, id, kind, roomName, o, fps, now)
 	if err != nil {
 		return "", nil, err
 	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return "", nil, errors.New("sfu: server closed")
+	h, err := s.joinRoom(roomName, x)
+	if err != nil {
+		return "", nil, err
 	}
-	if len(s.sessions) >= s.cfg.MaxSessions {
-		s.mu.Unlock()
-		return "", nil, errFull
-	}
+	x.rh = h
+	h.mu.Lock()
 	var media []answerMedia
 	if kind == KindWHIP {
-		x.p, media, err = s.eng.addPublisher(id, room, o, now)
+		x.p, media, err = h.room.addPublisher(id, o, now)
 	} else {
-		x.p, media, err = s.eng.addSubscriber(id, room, o, now)
+		x.p, media, err = h.room.addSubscriber(id, o, now)
 	}
 	if err != nil {
-		s.mu.Unlock()
+		h.flush()
+		h.mu.Unlock()
+		s.leaveRoom(x)
 		return "", nil, err
 	}
 	x.hasData = hasData(media)
 	tp, err := s.mux.AddPeer(x.agent.LocalCredentials().Ufrag, x)
 	if err != nil {
-		s.eng.dropPeer(x.p)
-		s.mu.Unlock()
+		h.room.leave(x.p, now)
+		h.flush()
+		h.mu.Unlock()
+		s.leaveRoom(x)
 		return "", nil, err
 	}
 	x.tp = tp
-	s.sessions[id] = x
-	s.flushLocked() // a subscriber's keyframe requests
-	s.mu.Unlock()
+	x.p.sender = s.pool.newSender(tp)
+	h.sessions[id] = x
+	h.flush() // a subscriber's keyframe requests
+	h.mu.Unlock()
 
 	local := x.agent.LocalCredentials()
 	exts := publishExtensions
@@ -237,7 +309,7 @@ func (s *Server) openSession(kind, room string, o *offer) (string, []byte, error
 		Candidates:  s.adverts,
 	}, media, exts)
 	if err != nil {
-		s.closeSession(kind, room, id, "answer: "+err.Error())
+		s.closeSession(kind, roomName, id, "answer: "+err.Error())
 		return "", nil, err
 	}
 	x.log.Info("session created", "dtls_role", x.role.String(), "remote_ufrag", o.Ufrag, "sections", len(o.Media))
@@ -249,41 +321,41 @@ func (s *Server) openSession(kind, room string, o *offer) (string, []byte, error
 func (s *Server) closeSession(kind, room, id, reason string) bool {
 	s.mu.Lock()
 	x := s.sessions[id]
+	s.mu.Unlock()
 	if x == nil || x.kind != kind || x.room != room {
-		s.mu.Unlock()
 		return false
 	}
-	s.endLocked(x, reason)
-	s.mu.Unlock()
-	x.release()
+	s.end(x, reason)
 	return true
 }
 
-// endLocked removes x from the engine and the session table; release must
-// follow, outside mu.
+// end ends x from a goroutine that holds no lock.
+func (s *Server) end(x *session, reason string) {
+	x.rh.mu.Lock()
+	s.endLocked(x, reason)
+	x.rh.mu.Unlock()
+	x.release()
+}
+
+// endLocked takes x out of its room; its room's lock is held, and release
+// must follow without it.
 func (s *Server) endLocked(x *session, reason string) {
 	if x.ended {
 		return
 	}
 	x.ended = true
 	x.endReason = reason
-	s.eng.dropPeer(x.p)
-	delete(s.sessions, x.id)
+	h := x.rh
+	h.room.leave(x.p, time.Now())
+	h.flush()
+	delete(h.sessions, x.id)
+	if x.p.sender != nil {
+		x.p.sender.close()
+	}
 	st := x.p.stats
 	x.log.Info("session ended", "reason", reason, "duration", time.Since(x.created).Round(time.Millisecond).String(),
 		"rtp_in", st.rtpIn, "rtp_out", st.rtpOut, "rtcp_in", st.rtcpIn, "rtcp_out", st.rtcpOut,
 		"srtp_drops", x.srtpDrops)
-}
-
-// flushLocked protects and sends everything the engine queued.
-func (s *Server) flushLocked() {
-	s.eng.drain(func(to *peer, isRTCP bool, pkt []byte) {
-		x := s.sessions[to.id]
-		if x == nil {
-			return
-		}
-		x.send(isRTCP, pkt)
-	})
 }
 
 func newID() string {
@@ -302,51 +374,74 @@ func remoteFingerprints(o *offer) ([]transport.Fingerprint, error) {
 
 // Stats returns the server's counters by name: the media socket's
 // ("received", "sent", "drop.<reason>"…), the SRTP layer's ("srtp.auth",
-// "srtp.replay", "srtp.before_keys"…), and the engine's summed over live
-// sessions ("rtp.in", "rtp.out", "pli.out"…, and "rtt_ms.max", the
-// largest round trip a subscriber's reports show). Tests and operators read it
-// to see that no drop is silent.
+// "srtp.replay", "srtp.before_keys"…), the sender workers' ("send.queue_full",
+// "srtp.encrypt_failures", "write_failures"…) and the rooms' summed over
+// live sessions ("rtp.in", "rtp.out", "pli.out"…, and "rtt_ms.max", the
+// largest round trip a subscriber's reports show). Tests and operators read
+// it to see that no drop is silent.
 func (s *Server) Stats() map[string]uint64 {
 	m := s.mux.Counters.Snapshot()
+	c := &s.counters
+	m["srtp.before_keys"] = c.srtpBeforeKeys.Load()
+	m["srtp.auth"] = c.srtpAuth.Load()
+	m["srtp.replay"] = c.srtpReplay.Load()
+	m["srtp.other"] = c.srtpOther.Load()
+	m["write_failures"] = c.writeFailures.Load()
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.counters
-	m["srtp.before_keys"] = c.srtpBeforeKeys
-	m["srtp.auth"] = c.srtpAuth
-	m["srtp.replay"] = c.srtpReplay
-	m["srtp.other"] = c.srtpOther
-	m["srtp.encrypt_failures"] = c.encryptFailures
-	m["write_failures"] = c.writeFailures
+	hosts := make([]*roomHost, 0, len(s.rooms))
+	for _, h := range s.rooms {
+		hosts = append(hosts, h)
+	}
 	m["sessions"] = uint64(len(s.sessions))
-	for _, x := range s.sessions {
-		st := x.p.stats
-		m["rtp.in"] += st.rtpIn
-		m["rtp.out"] += st.rtpOut
-		m["rtcp.in"] += st.rtcpIn
-		m["rtcp.out"] += st.rtcpOut
-		m["rtp.unknown_ssrc"] += st.rtpUnknownSSRC
-		m["rtp.rtx_dropped"] += st.rtpRTX
-		m["rtp.bad"] += st.rtpBad
-		m["rtcp.bad"] += st.rtcpBad
-		m["pli.in"] += st.pliIn
-		m["fir.in"] += st.firIn
-		m["nack.in"] += st.nackIn
-		for _, t := range x.p.tracks {
-			m["pli.out"] += t.plis
-			m["pli.throttled"] += t.throttled
+	m["rooms"] = uint64(len(s.rooms))
+	s.mu.Unlock()
+	for _, h := range hosts {
+		h.mu.Lock()
+		for _, x := range h.sessions {
+			x.addStats(m)
 		}
-		for _, d := range x.p.downs {
-			m["nack.resent"] += d.resent
-			m["nack.throttled"] += d.throttled
-			m["rtp.not_forwarded"] += d.rw.dropped // codec not negotiated, stale source, waiting for a keyframe
-			m["rtp.source_switches"] += uint64(d.rw.switches)
-			m["rtt_ms.max"] = max(m["rtt_ms.max"], uint64(d.rtt.Milliseconds()))
-		}
-		a := x.agent.Stats()
-		m["ice.requests"] += a.Requests
-		m["ice.drop_unauth"] += a.DropUnauth
-		m["ice.drop_malformed"] += a.DropMalformed
-		m["ice.drop_fingerprint"] += a.DropFingerprint
+		h.mu.Unlock()
 	}
 	return m
+}
+
+// addStats adds x's counters to m; its room's lock is held.
+func (x *session) addStats(m map[string]uint64) {
+	st := x.p.stats
+	m["rtp.in"] += st.rtpIn
+	m["rtp.out"] += st.rtpOut
+	m["rtcp.in"] += st.rtcpIn
+	m["rtcp.out"] += st.rtcpOut
+	m["rtp.unknown_ssrc"] += st.rtpUnknownSSRC
+	m["rtp.rtx_dropped"] += st.rtpRTX
+	m["rtp.bad"] += st.rtpBad
+	m["rtcp.bad"] += st.rtcpBad
+	m["pli.in"] += st.pliIn
+	m["fir.in"] += st.firIn
+	m["nack.in"] += st.nackIn
+	for _, t := range x.p.tracks {
+		m["pli.out"] += t.plis
+		m["pli.throttled"] += t.throttled
+	}
+	for _, d := range x.p.downs {
+		m["nack.resent"] += d.resent
+		m["nack.throttled"] += d.throttled
+		m["nack.not_cached"] += d.notCached
+		m["rtp.not_forwarded"] += d.rw.dropped // codec not negotiated, stale source, waiting for a keyframe
+		m["rtp.source_switches"] += uint64(d.rw.switches)
+		m["rtt_ms.max"] = max(m["rtt_ms.max"], uint64(d.rtt.Milliseconds()))
+	}
+	if sn := x.p.sender; sn != nil {
+		m["send.queue_full"] += sn.dropQueueFull.Load()
+		m["send.no_keys"] += sn.dropNoKeys.Load()
+		m["send.rewrite_failures"] += sn.rewriteFailures.Load()
+		m["send.sent_log_lost"] += sn.sent.lost.Load()
+		m["srtp.encrypt_failures"] += sn.encryptFailures.Load()
+		m["write_failures"] += sn.writeFailures.Load()
+	}
+	a := x.agent.Stats()
+	m["ice.requests"] += a.Requests
+	m["ice.drop_unauth"] += a.DropUnauth
+	m["ice.drop_malformed"] += a.DropMalformed
+	m["ice.drop_fingerprint"] += a.DropFingerprint
 }

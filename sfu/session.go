@@ -17,7 +17,7 @@ import (
 
 // session is the I/O side of one peer: its ICE agent, its share of the
 // socket, DTLS, SRTP contexts and data channels. The media logic is the
-// engine's peer. Fields below mu are guarded by Server.mu.
+// room's peer. Fields below are guarded by its room's lock (rh.mu).
 type session struct {
 	s       *Server
 	id      string
@@ -33,20 +33,20 @@ type session struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	// Guarded by Server.mu.
+	rh *roomHost // its room's driver, set when it joins
+
+	// Guarded by rh.mu.
 	p          *peer
 	agent      *ice.Agent
 	tp         *transport.Peer
 	connected  bool // ICE nominated
 	secured    bool // DTLS done, SRTP keys installed
-	srtpLocal  *srtp.Context
 	srtpRemote *srtp.Context
 	assoc      *datachannel.Association
 	ended      bool
 	endReason  string
 	srtpDrops  uint64
 	inBuf      [1500]byte
-	outBuf     [1600]byte
 }
 
 func newSession(s *Server, id, kind, room string, o *offer, fps []transport.Fingerprint, now time.Time) (*session, error) {
@@ -80,8 +80,8 @@ func newSession(s *Server, id, kind, room string, o *offer, fps []transport.Fing
 // answers the connectivity check (RFC 8445 §7.3, ICE-lite §2.5).
 func (x *session) HandleSTUN(msg []byte, from netip.AddrPort) transport.STUNVerdict {
 	s := x.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	x.rh.mu.Lock()
+	defer x.rh.mu.Unlock()
 	if x.ended {
 		return transport.STUNRejected
 	}
@@ -90,7 +90,7 @@ func (x *session) HandleSTUN(msg []byte, from netip.AddrPort) transport.STUNVerd
 	err := x.agent.HandleSTUN(msg, s.mux.LocalAddrPort(), from, now)
 	for t, ok := x.agent.PollTransmit(); ok; t, ok = x.agent.PollTransmit() {
 		if _, werr := x.tp.WriteTo(t.Payload, t.Dst); werr != nil {
-			s.counters.writeFailures++
+			s.counters.writeFailures.Add(1)
 		}
 	}
 	x.pollEvents()
@@ -177,15 +177,17 @@ func (x *session) startHandshake() {
 				cipher = st.CipherSuiteID.String()
 			}
 		}
-		s.mu.Lock()
+		h := x.rh
+		h.mu.Lock()
 		if x.ended {
-			s.mu.Unlock()
+			h.mu.Unlock()
 			return
 		}
-		x.srtpLocal, x.srtpRemote, x.secured = local, remote, true
-		s.eng.setReady(x.p, time.Now())
-		s.flushLocked() // keyframe requests for a subscriber's sources
-		s.mu.Unlock()
+		x.srtpRemote, x.secured = remote, true
+		x.p.sender.keys.Store(local) // from now on its worker's alone
+		h.room.setReady(x.p, time.Now())
+		h.flush() // keyframe requests for a subscriber's sources
+		h.mu.Unlock()
 		x.log.Info("DTLS established", "role", x.role.String(), "cipher", cipher, "srtp_profile", sess.Keys.Profile.String(),
 			"after", time.Since(x.created).Round(time.Millisecond).String())
 		if x.hasData {
@@ -226,14 +228,14 @@ func (x *session) runDataChannels(sess *transport.Session) {
 		}
 		return
 	}
-	x.s.mu.Lock()
+	x.rh.mu.Lock()
 	if x.ended {
-		x.s.mu.Unlock()
+		x.rh.mu.Unlock()
 		a.Close()
 		return
 	}
 	x.assoc = a
-	x.s.mu.Unlock()
+	x.rh.mu.Unlock()
 	for {
 		ch, err := a.Accept(x.ctx)
 		if err != nil {
@@ -279,26 +281,28 @@ func (x *session) HandleRTCP(pkt []byte, from netip.AddrPort) {
 func (x *session) handleSRTP(pkt []byte, from netip.AddrPort, isRTCP bool) {
 	reason, err := x.unprotectAndRoute(pkt, isRTCP)
 	if err != nil {
-		// Reported after Server.mu is released: the mux may log.
+		// Reported after the room's lock is released: the mux may log.
 		x.s.mux.ReportSRTPDrop(reason, from, err)
 	}
 }
 
-// unprotectAndRoute decrypts pkt and hands it to the engine under
-// Server.mu; it returns the drop reason and error of a packet SRTP refused.
+// unprotectAndRoute decrypts pkt and hands it to the room under the
+// room's lock; it returns the drop reason and error of a packet SRTP
+// refused.
 func (x *session) unprotectAndRoute(pkt []byte, isRTCP bool) (transport.DropReason, error) {
 	s := x.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	h := x.rh
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	if x.ended {
 		return 0, nil
 	}
 	if !x.secured {
-		s.counters.srtpBeforeKeys++
+		s.counters.srtpBeforeKeys.Add(1)
 		return 0, nil
 	}
 	if len(pkt) > len(x.inBuf) {
-		s.counters.srtpOther++
+		s.counters.srtpOther.Add(1)
 		return 0, nil
 	}
 	b := x.inBuf[:copy(x.inBuf[:], pkt)]
@@ -313,63 +317,34 @@ func (x *session) unprotectAndRoute(pkt []byte, isRTCP bool) (transport.DropReas
 		x.srtpDrops++
 		switch {
 		case errors.Is(err, srtp.ErrReplayed), errors.Is(err, srtp.ErrTooOld):
-			s.counters.srtpReplay++
+			s.counters.srtpReplay.Add(1)
 			return transport.DropReplay, err
 		case errors.Is(err, srtp.ErrAuthFailed):
-			s.counters.srtpAuth++
+			s.counters.srtpAuth.Add(1)
 		default:
-			s.counters.srtpOther++
+			s.counters.srtpOther.Add(1)
 		}
 		return transport.DropSRTPAuth, err
 	}
 	now := time.Now()
 	if isRTCP {
-		s.eng.handleRTCP(x.p, plain, now)
+		h.room.handleRTCP(x.p, plain, now)
 	} else {
-		s.eng.handleRTP(x.p, plain, now)
+		h.room.handleRTP(x.p, plain, now)
 	}
-	s.flushLocked()
+	h.flush()
 	return 0, nil
-}
-
-// send protects one packet and writes it to the selected address. Called
-// with Server.mu held.
-func (x *session) send(isRTCP bool, pkt []byte) {
-	if !x.secured || x.ended {
-		return
-	}
-	var out []byte
-	var err error
-	if isRTCP {
-		out, err = x.srtpLocal.EncryptRTCP(x.outBuf[:0], pkt)
-	} else {
-		out, err = x.srtpLocal.EncryptRTP(x.outBuf[:0], pkt)
-	}
-	if err != nil {
-		x.s.counters.encryptFailures++
-		return
-	}
-	if _, err := x.tp.Write(out); err != nil {
-		x.s.counters.writeFailures++
-	}
-}
-
-// end ends x from a goroutine that does not hold mu.
-func (s *Server) end(x *session, reason string) {
-	s.mu.Lock()
-	s.endLocked(x, reason)
-	s.mu.Unlock()
-	x.release()
 }
 
 // release closes what may block: the DTLS connection, SCTP, the mux peer.
 // Called without mu, after endLocked.
 func (x *session) release() {
 	x.cancel()
-	x.s.mu.Lock()
+	x.rh.mu.Lock()
 	a, tp := x.assoc, x.tp
 	x.assoc = nil
-	x.s.mu.Unlock()
+	x.rh.mu.Unlock()
+	x.s.leaveRoom(x)
 	if a != nil {
 		a.Close()
 	}

@@ -10,22 +10,23 @@ import (
 // noPT marks a payload type the subscriber did not negotiate.
 const noPT = 0xff
 
-// rewriter turns a publisher's RTP packets into what one subscriber
-// negotiated: its payload type numbers, its extension IDs, the SSRC the SFU
+// rewriter decides what a publisher's RTP packets become for one
+// subscriber: its payload type numbers, its extension IDs, the SSRC the SFU
 // announced to it, and sequence numbers and timestamps that run on without a
 // jump when the source behind this outgoing stream changes (a publisher
 // restarting, a new SSRC) — RFC 7667 §3.7 "media-switching mixer" rules.
 //
-// It works in place on the packet and allocates nothing.
+// The room owns it and calls decide once per packet; the bytes are changed
+// later by the subscriber's sender worker (rewrite.apply), on its own copy.
+// Neither allocates.
 type rewriter struct {
 	ssrc   uint32 // outgoing SSRC, announced in the subscriber's answer
 	clock  uint32 // RTP clock rate of the codec (Hz)
 	ptMap  [128]uint8
-	extMap rtp.ExtensionIDMap
+	extMap *rtp.ExtensionIDMap // replaced, never changed, on attach: workers read it
 	// waitKeyframe gates video after a (re)start until a keyframe, so the
 	// subscriber's decoder never starts on a delta frame.
 	waitKeyframe bool
-	codecName    string
 	dst          codec
 	dstExt       []extmap
 
@@ -48,8 +49,9 @@ type rewriter struct {
 // carries codec dst with the subscriber's extension IDs dstExt. It forwards
 // nothing until attach gives it a source.
 func newRewriter(ssrc uint32, dst codec, kind string, dstExt []extmap) *rewriter {
-	r := &rewriter{ssrc: ssrc, clock: dst.Clock, codecName: strings.ToLower(dst.Name), dst: dst, dstExt: dstExt}
-	r.waitKeyframe = kind == "video" && (r.codecName == "vp8" || r.codecName == "vp9" || r.codecName == "h264")
+	name := strings.ToLower(dst.Name)
+	r := &rewriter{ssrc: ssrc, clock: dst.Clock, dst: dst, dstExt: dstExt, extMap: new(rtp.ExtensionIDMap)}
+	r.waitKeyframe = kind == "video" && (name == "vp8" || name == "vp9" || name == "h264")
 	for i := range r.ptMap {
 		r.ptMap[i] = noPT
 	}
@@ -63,42 +65,54 @@ func (r *rewriter) attach(src codec, srcExt []extmap) {
 	for i := range r.ptMap {
 		r.ptMap[i] = noPT
 	}
-	r.extMap = rtp.ExtensionIDMap{}
+	m := new(rtp.ExtensionIDMap)
 	if src.sameFormat(r.dst) {
 		r.ptMap[src.PT&0x7f] = r.dst.PT
 	}
 	for _, s := range srcExt {
 		for _, d := range r.dstExt {
 			if s.URI == d.URI {
-				r.extMap[s.ID] = d.ID
+				m[s.ID] = d.ID
 			}
 		}
 	}
+	r.extMap = m
 }
 
-// rewrite rewrites pkt (parsed into h) in place for this subscriber and
-// reports whether to send it. now is the packet's arrival time, used to
-// advance the timestamp across a source switch.
-func (r *rewriter) rewrite(pkt []byte, h *rtp.Header, payload []byte, now time.Time) bool {
+// rewrite is what one packet becomes for one subscriber, decided by the
+// room (rewriter.decide) and applied by the subscriber's sender worker.
+type rewrite struct {
+	ext  *rtp.ExtensionIDMap
+	ts   uint32
+	ssrc uint32
+	seq  uint16
+	pt   uint8
+}
+
+// decide says whether the packet h (payload, keyframe as the room parsed
+// it) goes to this subscriber and, if so, under which numbers. now is the
+// packet's arrival time, used to advance the timestamp across a source
+// switch.
+func (r *rewriter) decide(h *rtp.Header, keyframe bool, now time.Time) (rewrite, bool) {
 	pt := r.ptMap[h.PayloadType&0x7f]
 	if pt == noPT {
 		r.dropped++
-		return false
+		return rewrite{}, false
 	}
 	if !r.started || h.SSRC != r.src {
 		if r.started && h.SSRC == r.prevSrc {
 			r.dropped++ // a late packet of the source we switched away from
-			return false
+			return rewrite{}, false
 		}
-		if r.waitKeyframe && !r.isKeyframe(payload) {
+		if r.waitKeyframe && !keyframe {
 			r.dropped++
 			r.needKeyframe = true
-			return false
+			return rewrite{}, false
 		}
 		r.switchTo(h, now)
 	} else if r.unwrap.Unwrap(h.SequenceNumber) < r.firstSeq {
 		r.dropped++ // older than the first packet we took from this source
-		return false
+		return rewrite{}, false
 	}
 	seq := h.SequenceNumber + r.seqOffset
 	ts := h.Timestamp + r.tsOffset
@@ -107,12 +121,22 @@ func (r *rewriter) rewrite(pkt []byte, h *rtp.Header, payload []byte, now time.T
 		r.lastOutTS = ts
 		r.lastAt = now
 	}
-	if err := rtp.RemapExtensionIDsInPlace(pkt, h, &r.extMap); err != nil {
-		r.dropped++
-		return false
+	return rewrite{ext: r.extMap, ts: ts, ssrc: r.ssrc, seq: seq, pt: pt}, true
+}
+
+// apply rewrites pkt, a copy of the publisher's packet, in place: extension
+// IDs first (the packet length never changes, RFC 8285 §4.1 padding), then
+// the fixed header. It returns the header's length.
+func (w rewrite) apply(pkt []byte) (int, error) {
+	var h rtp.Header
+	n, err := h.Unmarshal(pkt)
+	if err != nil {
+		return 0, err
 	}
-	_ = rtp.RewriteFixedHeader(pkt, pt, seq, ts, r.ssrc)
-	return true
+	if err := rtp.RemapExtensionIDsInPlace(pkt, &h, w.ext); err != nil {
+		return 0, err
+	}
+	return n, rtp.RewriteFixedHeader(pkt, w.pt, w.seq, w.ts, w.ssrc)
 }
 
 // switchTo makes h's SSRC the current source, choosing offsets so its first
@@ -145,8 +169,10 @@ func (r *rewriter) switchTo(h *rtp.Header, now time.Time) {
 	r.tsOffset = r.lastOutTS + ticks - h.Timestamp
 }
 
-func (r *rewriter) isKeyframe(payload []byte) bool {
-	switch r.codecName {
+// isKeyframe reports whether an RTP payload of codec name (lower case)
+// starts a keyframe a decoder can start on.
+func isKeyframe(name string, payload []byte) bool {
+	switch name {
 	case "vp8":
 		k, err := rtp.VP8IsKeyframe(payload)
 		return err == nil && k

@@ -31,23 +31,35 @@ type outPkt struct {
 	b    []byte
 }
 
-func drainAll(e *engine) []outPkt {
+// drainAll plays the sender workers: it takes the room's transmits, applies
+// each rewrite to a copy as a worker would, and reports every RTP packet
+// sent back to the room (its "packet sent" input).
+func drainAll(r *room) []outPkt {
 	var out []outPkt
-	e.drain(func(to *peer, isRTCP bool, b []byte) {
-		out = append(out, outPkt{to.id, isRTCP, append([]byte(nil), b...)})
+	r.pollTransmits(func(to *peer, it sendItem) {
+		b := append([]byte(nil), it.buf.bytes()...)
+		it.buf.release()
+		if !it.rtcp {
+			n, err := it.rw.apply(b)
+			if err != nil {
+				return // a worker counts it in rewriteFailures
+			}
+			r.handleSent(to, &sentRecord{ssrc: it.rw.ssrc, seq: it.rw.seq, payload: uint16(len(b) - n)})
+		}
+		out = append(out, outPkt{to.id, it.rtcp, b})
 	})
 	return out
 }
 
-func setupRoom(t *testing.T) (*engine, *peer, *peer, time.Time) {
+func setupRoom(t *testing.T) (*room, *peer, *peer, time.Time) {
 	t.Helper()
-	e := newEngine(slog.New(slog.DiscardHandler))
+	e := newRoom("r", slog.New(slog.DiscardHandler))
 	now := time.Unix(1000, 0)
 	po, err := parseOffer([]byte(chromeOffer))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, media, err := e.addPublisher("pub", "r", po, now)
+	pub, media, err := e.addPublisher("pub", po, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +70,7 @@ func setupRoom(t *testing.T) (*engine, *peer, *peer, time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, media, err := e.addSubscriber("sub", "r", so, now)
+	sub, media, err := e.addSubscriber("sub", so, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +82,7 @@ func setupRoom(t *testing.T) (*engine, *peer, *peer, time.Time) {
 	return e, pub, sub, now
 }
 
-func TestEngineForwardsRewritten(t *testing.T) {
+func TestRoomForwardsRewritten(t *testing.T) {
 	e, pub, sub, now := setupRoom(t)
 	drainAll(e) // the PLI the subscriber's join triggered
 	key := []byte{0x10, 0x00, 0x9d, 0x01, 0x2a}
@@ -99,7 +111,7 @@ func TestEngineForwardsRewritten(t *testing.T) {
 	}
 }
 
-func TestEngineKeyframeRequestsThrottled(t *testing.T) {
+func TestRoomKeyframeRequestsThrottled(t *testing.T) {
 	e, pub, sub, now := setupRoom(t)
 	out := drainAll(e)
 	if len(out) != 1 || out[0].to != "pub" || !out[0].rtcp {
@@ -145,7 +157,7 @@ func TestEngineKeyframeRequestsThrottled(t *testing.T) {
 	}
 }
 
-func TestEngineAnswersNACKFromCache(t *testing.T) {
+func TestRoomAnswersNACKFromCache(t *testing.T) {
 	e, pub, sub, now := setupRoom(t)
 	drainAll(e)
 	key := []byte{0x10, 0x00, 0x9d, 0x01, 0x2a}
@@ -166,7 +178,7 @@ func TestEngineAnswersNACKFromCache(t *testing.T) {
 	}
 }
 
-func TestEngineReports(t *testing.T) {
+func TestRoomReports(t *testing.T) {
 	e, pub, sub, now := setupRoom(t)
 	drainAll(e)
 	for i := uint16(0); i < 3; i++ {
@@ -213,19 +225,19 @@ func TestEngineReports(t *testing.T) {
 	}
 }
 
-func TestEngineSourceSwitchOnRepublish(t *testing.T) {
+func TestRoomSourceSwitchOnRepublish(t *testing.T) {
 	e, pub, sub, now := setupRoom(t)
 	drainAll(e)
 	for i := uint16(0); i < 3; i++ {
 		e.handleRTP(pub, rtpPacket(t, 111, 10+i, 960*uint32(i), 1001, []byte{1}, nil), now)
 	}
 	last, _ := parse(t, drainAll(e)[2].b)
-	e.dropPeer(pub)
+	e.leave(pub, now)
 	if sub.downs[0].track != nil {
 		t.Fatal("down track still attached after the publisher left")
 	}
 	o, _ := parseOffer([]byte(strings.ReplaceAll(chromeOffer, "1001", "3003")))
-	pub2, _, err := e.addPublisher("pub2", "r", o, now)
+	pub2, _, err := e.addPublisher("pub2", o, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,8 +275,9 @@ func TestRTPTicksLongDurations(t *testing.T) {
 
 // A NACK that names one sequence number many times, or is repeated within
 // nackResendInterval, resends the packet once; after the interval it may
-// be resent again. A number 256 away (another slot's wrap) finds nothing.
-func TestEngineNACKResendThrottled(t *testing.T) {
+// be resent again. A number historyLen away (the same slot a wrap later)
+// finds nothing.
+func TestRoomNACKResendThrottled(t *testing.T) {
 	e, pub, sub, now := setupRoom(t)
 	drainAll(e)
 	key := []byte{0x10, 0x00, 0x9d, 0x01, 0x2a}
@@ -274,7 +287,7 @@ func TestEngineNACKResendThrottled(t *testing.T) {
 	drainAll(e)
 	seqs := make([]uint16, 0, 200)
 	for range 100 {
-		seqs = append(seqs, 101, 101+cacheSize)
+		seqs = append(seqs, 101, 101+historyLen)
 	}
 	var nack rtcp.NACK
 	nack.SenderSSRC, nack.MediaSSRC = 1, sub.downs[1].ssrc
@@ -304,7 +317,7 @@ func TestEngineNACKResendThrottled(t *testing.T) {
 
 // The SR's RTP time follows the newest packet sent, not a late (reordered)
 // one: RFC 3550 §6.4.1 ties it to the same instant as the NTP time.
-func TestEngineSenderReportIgnoresReorderedPacket(t *testing.T) {
+func TestRoomSenderReportIgnoresReorderedPacket(t *testing.T) {
 	e, pub, sub, now := setupRoom(t)
 	drainAll(e)
 	e.handleRTP(pub, rtpPacket(t, 111, 10, 96000, 1001, []byte{1}, nil), now)
@@ -342,7 +355,7 @@ func TestEngineSenderReportIgnoresReorderedPacket(t *testing.T) {
 // The subscriber's receiver report about our stream gives the round trip:
 // it arrives 300 ms after our SR and says it held the SR 100 ms (DLSR),
 // so the RTT is 200 ms (RFC 3550 §6.4.1).
-func TestEngineRoundTripFromSubscriberReport(t *testing.T) {
+func TestRoomRoundTripFromSubscriberReport(t *testing.T) {
 	e, pub, sub, now := setupRoom(t)
 	drainAll(e)
 	e.handleRTP(pub, rtpPacket(t, 111, 10, 960, 1001, []byte{1}, nil), now)
@@ -379,20 +392,19 @@ func TestEngineRoundTripFromSubscriberReport(t *testing.T) {
 	}
 }
 
-// Before its DTLS is up a subscriber gets nothing: no packet is rewritten,
-// queued or cached for it (a POST alone must not cost a 380 KB NACK cache),
-// and no keyframe is asked for it. setReady asks for one and media flows.
-func TestEngineWaitsForSubscriberReady(t *testing.T) {
-	e := newEngine(slog.New(slog.DiscardHandler))
+// Before its DTLS is up a subscriber gets nothing: no packet is decided,
+// queued or remembered for it, and no keyframe is asked for it. setReady asks for one and media flows.
+func TestRoomWaitsForSubscriberReady(t *testing.T) {
+	e := newRoom("r", slog.New(slog.DiscardHandler))
 	now := time.Unix(1000, 0)
 	po, _ := parseOffer([]byte(chromeOffer))
-	pub, _, err := e.addPublisher("pub", "r", po, now)
+	pub, _, err := e.addPublisher("pub", po, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.setReady(pub, now)
 	so, _ := parseOffer([]byte(subscriberOffer()))
-	sub, _, err := e.addSubscriber("sub", "r", so, now)
+	sub, _, err := e.addSubscriber("sub", so, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,8 +416,8 @@ func TestEngineWaitsForSubscriberReady(t *testing.T) {
 			t.Fatalf("sent to a subscriber that is not ready: %+v", o)
 		}
 	}
-	if sub.downs[1].cache != nil || pub.tracks[1].plis != 0 {
-		t.Fatalf("cache %v, PLIs %d before the subscriber is ready", sub.downs[1].cache != nil, pub.tracks[1].plis)
+	if sub.downs[1].forwarded != 0 || sub.downs[1].history.get(500) != nil || pub.tracks[1].plis != 0 {
+		t.Fatalf("forwarded %d, PLIs %d before the subscriber is ready", sub.downs[1].forwarded, pub.tracks[1].plis)
 	}
 	at := now.Add(3 * time.Second)
 	e.setReady(sub, at)
@@ -413,7 +425,7 @@ func TestEngineWaitsForSubscriberReady(t *testing.T) {
 		t.Fatalf("setReady should send one PLI to the publisher: %+v", out)
 	}
 	e.handleRTP(pub, rtpPacket(t, 96, 501, 9000, 2001, key, nil), at)
-	if out := drainAll(e); len(out) != 1 || out[0].to != "sub" || sub.downs[1].cache == nil {
+	if out := drainAll(e); len(out) != 1 || out[0].to != "sub" || sub.downs[1].history.get(501) == nil {
 		t.Fatalf("after setReady: %+v", out)
 	}
 }

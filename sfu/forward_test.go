@@ -1,6 +1,7 @@
 package sfu
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -47,7 +48,7 @@ func TestRewriterMapsPTExtensionsSSRC(t *testing.T) {
 	now := time.Unix(0, 0)
 	pkt := rtpPacket(t, 111, 100, 960, 0x1111, []byte{1, 2, 3}, map[uint8][]byte{1: {0x85}, 4: []byte("0")})
 	h, pl := parse(t, pkt)
-	if !r.rewrite(pkt, &h, pl, now) {
+	if !r.rewriteInPlace(pkt, &h, pl, now) {
 		t.Fatal("packet not forwarded")
 	}
 	out, _ := parse(t, pkt)
@@ -63,7 +64,7 @@ func TestRewriterMapsPTExtensionsSSRC(t *testing.T) {
 	// A PT the subscriber did not negotiate is dropped.
 	pkt = rtpPacket(t, 96, 101, 960, 0x1111, []byte{1}, nil)
 	h, pl = parse(t, pkt)
-	if r.rewrite(pkt, &h, pl, now) {
+	if r.rewriteInPlace(pkt, &h, pl, now) {
 		t.Fatal("packet with unnegotiated PT forwarded")
 	}
 }
@@ -78,7 +79,7 @@ func TestRewriterContinuousAcrossSourceSwitch(t *testing.T) {
 	send := func(seq uint16, ts, ssrc uint32, at time.Time) (rtp.Header, bool) {
 		pkt := rtpPacket(t, 96, seq, ts, ssrc, []byte{0x65}, nil)
 		h, pl := parse(t, pkt)
-		ok := r.rewrite(pkt, &h, pl, at)
+		ok := r.rewriteInPlace(pkt, &h, pl, at)
 		out, _ := parse(t, pkt)
 		return out, ok
 	}
@@ -124,17 +125,17 @@ func TestRewriterWaitsForVP8Keyframe(t *testing.T) {
 	key := []byte{0x10, 0x00, 0, 0}   // P=0: key frame
 	pkt := rtpPacket(t, 96, 10, 0, 5, delta, nil)
 	h, pl := parse(t, pkt)
-	if r.rewrite(pkt, &h, pl, time.Now()) || !r.needKeyframe {
+	if r.rewriteInPlace(pkt, &h, pl, time.Now()) || !r.needKeyframe {
 		t.Fatal("delta frame forwarded before a keyframe")
 	}
 	pkt = rtpPacket(t, 96, 11, 0, 5, key, nil)
 	h, pl = parse(t, pkt)
-	if !r.rewrite(pkt, &h, pl, time.Now()) || r.needKeyframe {
+	if !r.rewriteInPlace(pkt, &h, pl, time.Now()) || r.needKeyframe {
 		t.Fatal("keyframe not forwarded")
 	}
 	pkt = rtpPacket(t, 96, 12, 0, 5, delta, nil)
 	h, pl = parse(t, pkt)
-	if !r.rewrite(pkt, &h, pl, time.Now()) {
+	if !r.rewriteInPlace(pkt, &h, pl, time.Now()) {
 		t.Fatal("delta frame after keyframe dropped")
 	}
 }
@@ -149,17 +150,17 @@ func TestRewriterWaitsForH264Keyframe(t *testing.T) {
 	stapSPS := []byte{0x78, 0, 2, 0x67, 0x42, 0, 2, 0x68, 0xce} // STAP-A: SPS, PPS
 	pkt := rtpPacket(t, 102, 10, 0, 5, sliceFU, nil)
 	h, pl := parse(t, pkt)
-	if r.rewrite(pkt, &h, pl, time.Now()) || !r.needKeyframe {
+	if r.rewriteInPlace(pkt, &h, pl, time.Now()) || !r.needKeyframe {
 		t.Fatal("non-IDR slice forwarded before a keyframe")
 	}
 	pkt = rtpPacket(t, 102, 11, 0, 5, stapSPS, nil)
 	h, pl = parse(t, pkt)
-	if !r.rewrite(pkt, &h, pl, time.Now()) || r.needKeyframe {
+	if !r.rewriteInPlace(pkt, &h, pl, time.Now()) || r.needKeyframe {
 		t.Fatal("SPS/PPS not forwarded")
 	}
 	pkt = rtpPacket(t, 102, 12, 0, 5, sliceFU, nil)
 	h, pl = parse(t, pkt)
-	if !r.rewrite(pkt, &h, pl, time.Now()) {
+	if !r.rewriteInPlace(pkt, &h, pl, time.Now()) {
 		t.Fatal("slice after the keyframe dropped")
 	}
 }
@@ -175,8 +176,19 @@ func TestRewriterLongStream(t *testing.T) {
 		seq := uint16(1000 + i)
 		pkt := rtpPacket(t, 111, seq, uint32(i)*960, 5, []byte{1}, nil)
 		h, pl := parse(t, pkt)
-		if !r.rewrite(pkt, &h, pl, now) {
+		if !r.rewriteInPlace(pkt, &h, pl, now) {
 			t.Fatalf("packet %d (seq %d) dropped", i, seq)
 		}
 	}
+}
+
+// rewriteInPlace does what the room and a sender worker do between them
+// for one packet: decide, then apply the rewrite to pkt.
+func (r *rewriter) rewriteInPlace(pkt []byte, h *rtp.Header, payload []byte, now time.Time) bool {
+	rw, ok := r.decide(h, isKeyframe(strings.ToLower(r.dst.Name), payload), now)
+	if !ok {
+		return false
+	}
+	_, err := rw.apply(pkt)
+	return err == nil
 }

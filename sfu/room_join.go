@@ -13,8 +13,8 @@ import (
 // sending audio/video section, each answered recvonly with a single codec
 // (RFC 8829 §5.3.1; RFC 9725 §4.2 one session per publisher). The data
 // channel section, if any, is accepted. It returns the answer's sections.
-func (e *engine) addPublisher(id, roomName string, o *offer, now time.Time) (*peer, []answerMedia, error) {
-	p := e.newPeer(id, KindWHIP, roomName, now)
+func (r *room) addPublisher(id string, o *offer, now time.Time) (*peer, []answerMedia, error) {
+	p := r.newPeer(id, KindWHIP, now)
 	var media []answerMedia
 	for _, m := range o.Media {
 		if m.Rejected {
@@ -30,7 +30,13 @@ func (e *engine) addPublisher(id, roomName string, o *offer, now time.Time) (*pe
 			}
 			c.FB = supportedFeedback(c.FB, m.Kind)
 			exts := answerExtmaps(m.Extmaps, publishExtensions)
-			t := &track{id: id + "/" + m.Mid, pub: p, kind: m.Kind, mid: m.Mid, codec: c, ext: exts}
+			t := &track{id: id + "/" + m.Mid, pub: p, kind: m.Kind, mid: m.Mid, codec: c, ext: exts,
+				codecName: strings.ToLower(c.Name)}
+			if m.Kind == "video" {
+				t.cache = newTrackCache(videoCachePackets, videoCacheBytes)
+			} else {
+				t.cache = newTrackCache(audioCachePackets, audioCacheBytes)
+			}
 			// SSRCs from a=ssrc; with an FID group the second is RTX
 			// (RFC 4588 §8.3, RFC 5576 §4.2).
 			for _, f := range m.FIDs {
@@ -56,19 +62,19 @@ func (e *engine) addPublisher(id, roomName string, o *offer, now time.Time) (*pe
 			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "recvonly",
 				Codecs: []codec{c}, Extmaps: exts})
 		case "application":
-			media = append(media, e.dataSection(m))
+			media = append(media, r.dataSection(m))
 		default:
 			media = append(media, rejectSection(m))
 		}
 	}
 	if len(p.tracks) == 0 {
-		e.dropPeer(p)
+		r.leave(p, now)
 		return nil, nil, badf("no audio or video section the SFU can receive (want Opus, VP8, H264 packetization-mode=1 or VP9, sendonly)")
 	}
 	// Subscribers that have idle outgoing streams of the same kind and a
 	// matching codec take the new tracks (continuity across the switch is
 	// the rewriter's job).
-	for _, s := range p.room.subscribers {
+	for _, s := range r.order {
 		for _, t := range p.tracks {
 			for _, d := range s.downs {
 				if d.track == nil && d.kind == t.kind && t.codec.sameFormat(d.codec) {
@@ -78,7 +84,10 @@ func (e *engine) addPublisher(id, roomName string, o *offer, now time.Time) (*pe
 			}
 		}
 	}
-	e.log.Info("publisher joined", "peer", id, "room", roomName, "tracks", describeTracks(p.tracks))
+	for _, t := range p.tracks {
+		r.event(Event{Kind: EventTrackAdded, Time: now, Participant: id, Track: t.id})
+	}
+	r.log.Info("publisher joined", "peer", id, "room", r.name, "tracks", describeTracks(p.tracks))
 	return p, media, nil
 }
 
@@ -87,8 +96,8 @@ func (e *engine) addPublisher(id, roomName string, o *offer, now time.Time) (*pe
 // of the room of that kind, taken in publishing order. Sections without a
 // track yet stay idle until someone publishes. Nothing is forwarded to it
 // before setReady.
-func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*peer, []answerMedia, error) {
-	p := e.newPeer(id, KindWHEP, roomName, now)
+func (r *room) addSubscriber(id string, o *offer, now time.Time) (*peer, []answerMedia, error) {
+	p := r.newPeer(id, KindWHEP, now)
 	taken := map[*track]bool{}
 	var media []answerMedia
 	for _, m := range o.Media {
@@ -104,7 +113,7 @@ func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*p
 			}
 			var src *track
 			var c codec
-			for _, t := range p.room.tracks() {
+			for _, t := range r.tracks() {
 				if t.kind != m.Kind || taken[t] {
 					continue
 				}
@@ -122,7 +131,7 @@ func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*p
 			}
 			c.FB = supportedFeedback(c.FB, m.Kind)
 			exts := answerExtmaps(m.Extmaps, subscribeExtensions)
-			d := &downTrack{sub: p, kind: m.Kind, mid: m.Mid, ssrc: e.newSSRC(), codec: c, ext: exts}
+			d := &downTrack{sub: p, kind: m.Kind, mid: m.Mid, ssrc: r.newSSRC(), codec: c, ext: exts}
 			d.rw = newRewriter(d.ssrc, c, m.Kind, exts)
 			p.downs = append(p.downs, d)
 			p.downBySSRC[d.ssrc] = d
@@ -133,15 +142,15 @@ func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*p
 			}
 			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "sendonly",
 				Codecs: []codec{c}, Extmaps: exts,
-				SSRC: d.ssrc, CNAME: string(p.cname), StreamID: "plainrtc-" + roomName, TrackID: id + "-" + m.Mid})
+				SSRC: d.ssrc, CNAME: string(p.cname), StreamID: "plainrtc-" + r.name, TrackID: id + "-" + m.Mid})
 		case "application":
-			media = append(media, e.dataSection(m))
+			media = append(media, r.dataSection(m))
 		default:
 			media = append(media, rejectSection(m))
 		}
 	}
 	if len(p.downs) == 0 && !hasData(media) {
-		e.dropPeer(p)
+		r.leave(p, now)
 		return nil, nil, badf("no receiving audio/video section and no data channel to answer")
 	}
 	var srcs []string
@@ -152,7 +161,7 @@ func (e *engine) addSubscriber(id, roomName string, o *offer, now time.Time) (*p
 			srcs = append(srcs, d.mid+"<-(idle)")
 		}
 	}
-	e.log.Info("subscriber joined", "peer", id, "room", roomName, "streams", strings.Join(srcs, " "))
+	r.log.Info("subscriber joined", "peer", id, "room", r.name, "streams", strings.Join(srcs, " "))
 	return p, media, nil
 }
 
@@ -165,7 +174,7 @@ func hasData(media []answerMedia) bool {
 	return false
 }
 
-func (e *engine) dataSection(m offerMedia) answerMedia {
+func (r *room) dataSection(m offerMedia) answerMedia {
 	if m.SCTPPort == 0 || !strings.Contains(m.Proto, "SCTP") {
 		return rejectSection(m)
 	}
@@ -173,44 +182,45 @@ func (e *engine) dataSection(m offerMedia) answerMedia {
 	return answerMedia{Kind: "application", Proto: m.Proto, Mid: m.Mid, SCTPPort: 5000}
 }
 
-func (e *engine) newPeer(id, kind, roomName string, now time.Time) *peer {
-	r := e.rooms[roomName]
-	if r == nil {
-		r = &room{name: roomName}
-		e.rooms[roomName] = r
-	}
-	p := &peer{id: id, kind: kind, room: r, cname: []byte("plainrtc-" + id), ssrc: e.newSSRC(), created: now,
+func (r *room) newPeer(id, kind string, now time.Time) *peer {
+	p := &peer{id: id, kind: kind, cname: []byte("plainrtc-" + id), ssrc: r.newSSRC(), created: now,
 		bySSRC: map[uint32]*track{}, byMid: map[string]*track{}, downBySSRC: map[uint32]*downTrack{},
 		nextReport: now.Add(time.Second)}
-	if kind == KindWHIP {
-		r.publishers = append(r.publishers, p)
-	} else {
-		r.subscribers = append(r.subscribers, p)
-	}
-	e.peers[id] = p
+	r.peers[id] = p
+	r.order = append(r.order, p)
+	r.event(Event{Kind: EventJoined, Time: now, Participant: id})
 	return p
 }
 
+// tracks returns every track published in the room, oldest publisher first.
+func (r *room) tracks() []*track {
+	var ts []*track
+	for _, p := range r.order {
+		ts = append(ts, p.tracks...)
+	}
+	return ts
+}
+
 // setReady marks p's transport secured (DTLS done, SRTP keys installed):
-// from now on the engine forwards media to it and sends it reports. A
+// from now on the room forwards media to it and sends it reports. A
 // subscriber's sources are asked for a keyframe now, when it can receive
 // one, rather than at the offer (it would be lost, and the next request
 // throttled).
-func (e *engine) setReady(p *peer, now time.Time) {
+func (r *room) setReady(p *peer, now time.Time) {
 	if p.ready || p.closed {
 		return
 	}
 	p.ready = true
 	for _, d := range p.downs {
 		if d.track != nil {
-			e.requestKeyframe(d.track, now)
+			r.requestKeyframe(d.track, now)
 		}
 	}
 }
 
-// dropPeer removes p: its tracks leave their subscribers idle, its
-// outgoing streams stop.
-func (e *engine) dropPeer(p *peer) {
+// leave removes p: its tracks end (their caches are released) and leave
+// their subscribers idle, its outgoing streams stop.
+func (r *room) leave(p *peer, now time.Time) {
 	if p.closed {
 		return
 	}
@@ -219,28 +229,32 @@ func (e *engine) dropPeer(p *peer) {
 		for _, d := range append([]*downTrack(nil), t.downs...) {
 			d.attach(nil)
 		}
+		t.cache.clear()
+		r.event(Event{Kind: EventTrackEnded, Time: now, Participant: p.id, Track: t.id})
 	}
 	for _, d := range p.downs {
 		d.attach(nil)
 	}
-	r := p.room
-	r.publishers = removePeer(r.publishers, p)
-	r.subscribers = removePeer(r.subscribers, p)
-	if r.empty() {
-		delete(e.rooms, r.name)
+	for i, q := range r.order {
+		if q == p {
+			r.order = append(r.order[:i], r.order[i+1:]...)
+			break
+		}
 	}
-	delete(e.peers, p.id)
+	delete(r.peers, p.id)
+	r.event(Event{Kind: EventLeft, Time: now, Participant: p.id})
 }
 
-// newSSRC picks a random SSRC not used by any of our streams (RFC 3550 §8.1).
-func (e *engine) newSSRC() uint32 {
+// newSSRC picks a random SSRC not used by any of the room's streams
+// (RFC 3550 §8.1).
+func (r *room) newSSRC() uint32 {
 	for {
 		s := rand.Uint32()
 		if s == 0 {
 			continue
 		}
 		used := false
-		for _, p := range e.peers {
+		for _, p := range r.peers {
 			if p.ssrc == s || p.downBySSRC[s] != nil {
 				used = true
 				break
