@@ -35,10 +35,14 @@
 //     SDES CNAME; PLI and FIR from subscribers become PLIs to the publisher,
 //     at most one per 500 ms per track (RFC 4585 §6.3.1, RFC 5104 §4.3.1); a
 //     new subscriber triggers one as soon as its DTLS is up (nothing is
-//     forwarded to it before); NACKs (RFC 4585 §6.2.1) are answered from a
-//     256-packet cache per outgoing video stream, each packet at most once
-//     per 100 ms. Subscribers' reception reports give each stream's round
-//     trip (Stats "rtt_ms.max").
+//     forwarded to it before); NACKs (RFC 4585 §6.2.1) are answered from
+//     the publisher's track cache (512 video packets or 768 KiB, 64 audio
+//     packets), shared by every subscriber, each packet at most once per
+//     100 ms, rewritten exactly as the first time so the retransmission is
+//     the identical SRTP packet (RFC 3711 §9.1). Sender reports carry the
+//     publisher's NTP↔RTP mapping through the stream's timestamp offset
+//     and count what the sender workers report sent. Subscribers'
+//     reception reports give each stream's round trip (Stats "rtt_ms.max").
 //   - Data channels (RFC 8831, DCEP RFC 8832) via sfu/datachannel: every
 //     channel a browser opens echoes its messages.
 //   - Sessions end on DELETE, on ICE consent expiry (RFC 7675 §5.1), when
@@ -70,16 +74,24 @@
 //
 // # Threading model
 //
-// The forwarding core (engine, peer, track, downTrack, rewriter) is a plain
-// state machine in the str0m style: it is fed decrypted packets and the
-// time and queues what to send in an outbox; it owns no goroutine, socket
-// or clock, and its tests drive it with synthetic packets and a fake clock.
-// Server wraps it with I/O: the mux's single read loop (sfu/transport), a
-// timer goroutine (50 ms ticks for RTCP reports, ICE consent and connect
-// deadlines) and the HTTP handlers each take Server.mu for the whole of an
-// event, so the engine, the ICE agents and the SRTP contexts see one event
-// at a time. DTLS handshakes and SCTP associations run in goroutines of
-// their own (pion blocks) and take the lock only to install their results.
-// Ending a session happens under the lock; closing what may block (DTLS,
-// SCTP) happens after it is released.
+// Each room is a state machine (room.go) in the str0m style: typed inputs
+// (a participant joins, is ready, leaves; an RTP or RTCP packet from a
+// participant; the sender workers' "packet sent" reports; the time) and
+// typed outputs (transmits — a shared packet buffer and the rewrite for one
+// participant —, events, the next timeout). It owns no goroutine, lock,
+// socket or clock; its tests drive it on a virtual clock.
+//
+// The driver around it: each room has its own lock (roomHost), taken by
+// the mux's read loop for a packet of one of its participants, by the
+// timer goroutine (50 ms ticks: reports, ICE consent, connect deadlines),
+// by HTTP handlers (joins, DELETE) and by DTLS goroutines (keys
+// installed). Server.mu guards only the tables of rooms and sessions and
+// is never taken on the packet path. Transmits go to the sender workers
+// (Config.SenderWorkers, one per core by default): each participant's
+// sender is pinned to one worker, which alone owns its SRTP context and
+// its send order, and copies, rewrites, protects and writes each packet.
+// A participant's queue is bounded (256 packets); when it is full that
+// participant's packets are dropped and counted (Stats "send.queue_full"),
+// nobody else's. DTLS handshakes and SCTP associations run in goroutines
+// of their own (pion blocks).
 package sfu
