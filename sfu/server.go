@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -75,6 +76,8 @@ type Server struct {
 	rooms    map[string]*roomHost
 	sessions map[string]*session
 	closed   bool
+	retired  map[string]uint64 // the counters of ended sessions, so Stats only grows
+	ended    map[string]uint64 // ended sessions by endReasonClass
 
 	counters ioCounters
 	events   eventCounters
@@ -124,7 +127,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("sfu: media socket %s: %w", cfg.UDP, err)
 	}
 	s := &Server{cfg: cfg, log: log, mux: mux, pool: newSenderPool(cfg.SenderWorkers),
-		rooms: map[string]*roomHost{}, sessions: map[string]*session{}, done: make(chan struct{})}
+		rooms: map[string]*roomHost{}, sessions: map[string]*session{}, done: make(chan struct{}),
+		retired: map[string]uint64{}, ended: map[string]uint64{}}
 	s.port = mux.LocalAddrPort().Port()
 	adv := cfg.Advertise
 	if len(adv) == 0 {
@@ -352,6 +356,7 @@ func (s *Server) endLocked(x *session, reason string) {
 	if x.p.sender != nil {
 		x.p.sender.close()
 	}
+	s.retire(x, reason)
 	st := x.p.stats
 	x.log.Info("session ended", "reason", reason, "duration", time.Since(x.created).Round(time.Millisecond).String(),
 		"rtp_in", st.rtpIn, "rtp_out", st.rtpOut, "rtcp_in", st.rtcpIn, "rtcp_out", st.rtcpOut,
@@ -372,7 +377,9 @@ func remoteFingerprints(o *offer) ([]transport.Fingerprint, error) {
 	return []transport.Fingerprint{fp}, nil
 }
 
-// Stats returns the server's counters by name: the media socket's
+// Stats returns the server's counters by name, totals since it started
+// (ended sessions included) but for "sessions", "rooms" and "rtt_ms.max",
+// which describe what is live: the media socket's
 // ("received", "sent", "drop.<reason>"…), the SRTP layer's ("srtp.auth",
 // "srtp.replay", "srtp.before_keys"…), the sender workers' ("send.queue_full",
 // "srtp.encrypt_failures", "write_failures"…) and the rooms' summed over
@@ -392,6 +399,12 @@ func (s *Server) Stats() map[string]uint64 {
 	for _, h := range s.rooms {
 		hosts = append(hosts, h)
 	}
+	for k, v := range s.retired {
+		if k == "rtt_ms.max" {
+			continue // of live sessions only
+		}
+		m[k] += v
+	}
 	m["sessions"] = uint64(len(s.sessions))
 	m["rooms"] = uint64(len(s.rooms))
 	s.mu.Unlock()
@@ -401,6 +414,27 @@ func (s *Server) Stats() map[string]uint64 {
 			x.addStats(m)
 		}
 		h.mu.Unlock()
+	}
+	return m
+}
+
+// retire keeps the counters of x, which is ending, in the server's totals.
+// x's room's lock is held; Server.mu is a leaf lock.
+func (s *Server) retire(x *session, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x.addStats(s.retired)
+	s.ended[endReasonClass(reason)]++
+}
+
+// EndedSessions returns how many sessions ended, by the class of their end
+// reason (see endReasonClass): a small fixed set, fit for metric labels.
+func (s *Server) EndedSessions() map[string]uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := make(map[string]uint64, len(s.ended))
+	for k, v := range s.ended {
+		m[k] = v
 	}
 	return m
 }
@@ -432,6 +466,9 @@ func (x *session) addStats(m map[string]uint64) {
 		m["rtt_ms.max"] = max(m["rtt_ms.max"], uint64(d.rtt.Milliseconds()))
 	}
 	if sn := x.p.sender; sn != nil {
+		m["send.rtp"] += sn.rtpSent.Load()
+		m["send.rtcp"] += sn.rtcpSent.Load()
+		m["send.bytes"] += sn.bytesSent.Load()
 		m["send.queue_full"] += sn.dropQueueFull.Load()
 		m["send.no_keys"] += sn.dropNoKeys.Load()
 		m["send.rewrite_failures"] += sn.rewriteFailures.Load()
@@ -444,4 +481,29 @@ func (x *session) addStats(m map[string]uint64) {
 	m["ice.drop_unauth"] += a.DropUnauth
 	m["ice.drop_malformed"] += a.DropMalformed
 	m["ice.drop_fingerprint"] += a.DropFingerprint
+}
+
+// endReasonClass sorts a session's end reason into a few classes (for
+// counters and metric labels: reasons carry details, classes do not).
+func endReasonClass(reason string) string {
+	r := strings.ToLower(reason)
+	switch {
+	case strings.HasPrefix(r, "delete"):
+		return "deleted"
+	case strings.Contains(r, "consent"):
+		return "consent_expired"
+	case strings.Contains(r, "server closed"):
+		return "server_closed"
+	case strings.Contains(r, "ice not connected"):
+		return "ice_timeout"
+	case strings.Contains(r, "fingerprint"):
+		return "dtls_fingerprint"
+	case strings.Contains(r, "dtls not established"), strings.Contains(r, "dtls handshake"):
+		return "dtls_failed"
+	case strings.Contains(r, "dtls closed"), strings.Contains(r, "close_notify"):
+		return "dtls_closed"
+	case strings.Contains(r, "sctp"):
+		return "sctp_closed"
+	}
+	return "other"
 }

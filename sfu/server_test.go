@@ -155,3 +155,24 @@ func TestServerMaxSessions(t *testing.T) {
 		t.Fatalf("offer after a DELETE: %d", r.StatusCode)
 	}
 }
+
+// End reasons carry details; their classes are a small fixed set, fit for
+// metric labels.
+func TestEndReasonClass(t *testing.T) {
+	for reason, want := range map[string]string{
+		"DELETE by client":                                            "deleted",
+		"ICE consent expired (RFC 7675 §5.1)":                         "consent_expired",
+		"ICE not connected within 30s":                                "ice_timeout",
+		"DTLS not established within 30s":                             "dtls_failed",
+		"DTLS handshake failed: EOF":                                  "dtls_failed",
+		"DTLS certificate does not match a=fingerprint (RFC 8122 §5)": "dtls_fingerprint",
+		"DTLS closed by peer (EOF)":                                   "dtls_closed",
+		"SCTP association ended (EOF)":                                "sctp_closed",
+		"server closed":                                               "server_closed",
+		"answer: no codec":                                            "other",
+	} {
+		if got := endReasonClass(reason); got != want {
+			t.Errorf("endReasonClass(%q) = %q, want %q", reason, got, want)
+		}
+	}
+}

@@ -21,6 +21,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/plainrtc/plainrtc/sfu"
 )
 
@@ -82,10 +86,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// newHandler serves the page (/, /app.js), WHIP and WHEP, and, when report
-// is not nil, /report for pages driven by tests.
+// newHandler serves the page (/, /app.js), WHIP and WHEP, /healthz and
+// /metrics, and, when report is not nil, /report for pages driven by tests.
 func newHandler(srv *sfu.Server, report http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.Handle("GET /metrics", metricsHandler(srv))
 	sub, _ := fs.Sub(static, "static")
 	mux.Handle("/", http.FileServerFS(sub))
 	mux.Handle("/whip/", srv.Handler())
@@ -94,4 +103,13 @@ func newHandler(srv *sfu.Server, report http.Handler) http.Handler {
 		mux.Handle("/report", report)
 	}
 	return mux
+}
+
+// metricsHandler serves the Prometheus text format: the SFU's plainrtc_…
+// families and the Go and process collectors (go_goroutines,
+// process_open_fds, process_resident_memory_bytes, …).
+func metricsHandler(srv *sfu.Server) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), srv.Collector())
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: nil})
 }
