@@ -194,15 +194,7 @@ func (a *Agent) respondError(local, from netip.AddrPort, mi *stun.Integrity, cod
 // with MESSAGE-INTEGRITY-SHA256 carries MESSAGE-INTEGRITY-SHA256, one to a
 // request with only MESSAGE-INTEGRITY carries MESSAGE-INTEGRITY (what
 // browsers send, RFC 8445 §7.2.2).
-func (a *Agent) sign(mi *stun.Integrity) {
-	sha256 := a.msg.Contains(stun.AttrMessageIntegritySHA256)
-	if !sha256 || a.msg.Contains(stun.AttrMessageIntegrity) {
-		a.builder.AddMessageIntegrity(mi)
-	}
-	if sha256 {
-		a.builder.AddMessageIntegritySHA256(mi, 0)
-	}
-}
+func (a *Agent) sign(mi *stun.Integrity) { signLike(&a.builder, &a.msg, mi) }
 
 // respondSuccess sends the Binding success response of RFC 8445 §7.3.1.4:
 // XOR-MAPPED-ADDRESS with the request's source, MESSAGE-INTEGRITY (or
