@@ -250,6 +250,16 @@ func (a *FullAgent) SetRemoteCredentials(c Credentials, now time.Time) error {
 	return nil
 }
 
+// SetRole sets the role before checks start, as the offer/answer
+// exchange decides it (RFC 8445 §6.1.1: with two full agents the offerer
+// is controlling). A role conflict may still change it (§7.3.1.1).
+func (a *FullAgent) SetRole(r Role) {
+	if r != a.role {
+		a.role = r
+		a.nominating = -1
+	}
+}
+
 // SetRemoteLite records that the peer is an ICE-lite agent (a=ice-lite,
 // RFC 8839 §5.3). A full agent facing a lite one is always controlling
 // (RFC 8445 §6.1.1), and expects no checks from it.
