@@ -3,8 +3,10 @@ package endpoint_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,6 +36,7 @@ type litePeer struct {
 	once   sync.Once
 	wg     sync.WaitGroup
 	srtpIn atomic.Pointer[srtp.Context]
+	noDTLS bool
 	rtp    chan []byte
 }
 
@@ -59,7 +62,7 @@ func (l *litePeer) HandleSTUN(msg []byte, from netip.AddrPort) transport.STUNVer
 			nominated = true
 		}
 	}
-	if !nominated {
+	if !nominated || l.noDTLS {
 		return transport.STUNAccepted
 	}
 	l.once.Do(func() {
@@ -92,12 +95,16 @@ func (l *litePeer) HandleRTCP(pkt []byte, from netip.AddrPort) {}
 // §5) against an ICE-lite DTLS client that sends its ClientHello the
 // moment our nomination authenticates: the handshake completes, both use
 // the right RFC 5764 §4.2 keys (media decrypts both ways).
-func TestEndpointAsDTLSServerAgainstLiteClient(t *testing.T) {
-	e, err := endpoint.New(endpoint.Config{Audio: sdp.SendRecv})
+// newLiteSession offers from a new endpoint (cfg) to a litePeer, which
+// answers with sdp.Answer as an ICE-lite a=setup:active server, and
+// applies the answer. With dtls false the lite peer never starts DTLS.
+func newLiteSession(t *testing.T, cfg endpoint.Config, dtls bool) (*endpoint.Endpoint, *litePeer, *sdp.Session, *sdp.Session, *sdp.Config, context.Context) {
+	t.Helper()
+	e, err := endpoint.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
+	t.Cleanup(func() { e.Close() })
 	offer, err := e.Offer()
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +113,7 @@ func TestEndpointAsDTLSServerAgainstLiteClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer mux.Close()
+	t.Cleanup(func() { mux.Close() })
 	agent, err := ice.NewAgent(ice.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -130,9 +137,9 @@ func TestEndpointAsDTLSServerAgainstLiteClient(t *testing.T) {
 		fps = append(fps, tf)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	lite := &litePeer{t: t, mux: mux, agent: agent, fps: fps, ctx: ctx, result: make(chan liteResult, 1), rtp: make(chan []byte, 16)}
-	defer lite.wg.Wait()
+	t.Cleanup(cancel)
+	lite := &litePeer{t: t, mux: mux, agent: agent, fps: fps, ctx: ctx, result: make(chan liteResult, 1), rtp: make(chan []byte, 16), noDTLS: !dtls}
+	t.Cleanup(lite.wg.Wait)
 	lite.mu.Lock() // the mux may call HandleSTUN as soon as the peer is added
 	lite.peer, err = mux.AddPeer(agent.LocalCredentials().Ufrag, lite)
 	lite.mu.Unlock()
@@ -140,14 +147,15 @@ func TestEndpointAsDTLSServerAgainstLiteClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	mfp := mux.Certificate().Fingerprint()
-	ans, err := sdp.Answer(off, &sdp.Config{
+	scfg := &sdp.Config{
 		ICEUfrag: agent.LocalCredentials().Ufrag, ICEPwd: agent.LocalCredentials().Pwd,
 		Fingerprints: []sdp.Fingerprint{{Hash: mfp.Hash, Value: mfp.String()[len(mfp.Hash)+1:]}},
 		Setup:        sdp.SetupActive,
 		Candidates: []sdp.Candidate{{Foundation: cand.Foundation, Component: 1, Transport: "udp", Priority: cand.Priority,
 			Address: cand.Address.Addr().String(), Port: int(cand.Address.Port()), Type: "host"}},
 		Tracks: map[string]sdp.LocalTrack{"0": {StreamID: "s", TrackID: "a", SSRC: 777, CNAME: "lite"}},
-	})
+	}
+	ans, err := sdp.Answer(off, scfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,6 +166,11 @@ func TestEndpointAsDTLSServerAgainstLiteClient(t *testing.T) {
 	if err := e.SetAnswer(answer); err != nil {
 		t.Fatal(err)
 	}
+	return e, lite, off, ans, scfg, ctx
+}
+
+func TestEndpointAsDTLSServerAgainstLiteClient(t *testing.T) {
+	e, lite, _, _, _, ctx := newLiteSession(t, endpoint.Config{Audio: sdp.SendRecv}, true)
 	if err := e.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -205,5 +218,88 @@ func TestEndpointAsDTLSServerAgainstLiteClient(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("the lite client never decrypted the endpoint's packet")
+	}
+}
+
+// ICE completes but the peer never starts DTLS: Connect fails naming
+// the DTLS stage (not ICE), within its deadline.
+func TestConnectTimeoutNamesDTLS(t *testing.T) {
+	e, _, _, _, _, _ := newLiteSession(t, endpoint.Config{Audio: sdp.SendOnly}, false)
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	err := e.Connect(ctx)
+	var se *endpoint.StageError
+	if !errors.As(err, &se) || se.Stage != endpoint.StageDTLS {
+		t.Fatalf("Connect: %v, want a StageError for DTLS", err)
+	}
+	if _, ok := e.SelectedPair(); !ok {
+		t.Error("ICE not connected although DTLS was the stage that failed")
+	}
+	if !strings.Contains(err.Error(), "as server") {
+		t.Errorf("error %q does not name the DTLS role", err)
+	}
+}
+
+// A subsequent offer from the server (RFC 9429 §5.2.2, made with
+// sdp.Offer as the SFU will) adding a video track: the answer keeps the
+// m= sections in order with their mids, receives the new one, keeps the
+// DTLS role (a=setup:passive to the server's active), and media still
+// flows.
+func TestAnswerSubsequentOffer(t *testing.T) {
+	e, lite, off, ans, scfg, ctx := newLiteSession(t, endpoint.Config{Audio: sdp.SendRecv}, true)
+	if err := e.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res := <-lite.result
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	defer res.sess.Conn.Close()
+	reoffer, err := sdp.Offer(ans, off, scfg, sdp.OfferChanges{Add: []sdp.NewTrack{{Kind: "video", Track: sdp.LocalTrack{StreamID: "s", TrackID: "v", SSRC: 888, CNAME: "lite"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, err := e.Answer(reoffer.Marshal())
+	if err != nil {
+		t.Fatalf("answer to the subsequent offer: %v\n%s", err, reoffer.Marshal())
+	}
+	a, err := sdp.Parse(answer)
+	if err != nil {
+		t.Fatalf("our answer does not parse: %v\n%s", err, answer)
+	}
+	if len(a.Media) != len(reoffer.Media) {
+		t.Fatalf("%d m= sections for %d offered", len(a.Media), len(reoffer.Media))
+	}
+	for i := range a.Media {
+		om, am := &reoffer.Media[i], &a.Media[i]
+		omid, _ := om.MID()
+		amid, _ := am.MID()
+		if omid != amid || om.MediaLine().Media != am.MediaLine().Media {
+			t.Errorf("section %d: offered %s %s, answered %s %s", i, om.MediaLine().Media, omid, am.MediaLine().Media, amid)
+		}
+	}
+	if setup, _ := a.Setup(&a.Media[0]); setup != sdp.SetupPassive {
+		t.Errorf("answer a=setup:%s, want passive (we are the DTLS server and stay it)", setup)
+	}
+	if d := a.Direction(&a.Media[1]); d != sdp.RecvOnly {
+		t.Errorf("new video section answered %s, want recvonly", d)
+	}
+	v, ok := e.Track("video")
+	if !ok || len(v.RemoteSSRCs) != 1 || v.RemoteSSRCs[0] != 888 || v.PayloadType == 0 {
+		t.Errorf("video track %+v", v)
+	}
+	// Media still flows on the established session.
+	local, _, err := res.sess.SRTPContexts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := rtp.Header{Version: 2, PayloadType: v.PayloadType, SequenceNumber: 1, Timestamp: 90, SSRC: 888}
+	pkt, _ := h.Marshal()
+	pkt = append(pkt, vp8Keyframe(1)...)
+	prot, _ := local.EncryptRTP(nil, pkt)
+	lite.peer.Write(prot)
+	got, err := e.ReadRTP(ctx)
+	if err != nil || !bytes.Equal(got, pkt) {
+		t.Fatalf("after renegotiation got %x %v", got, err)
 	}
 }
