@@ -165,6 +165,16 @@ func TestTwoEndpoints(t *testing.T) {
 		}
 	}
 
+	// The send path allocates nothing per packet (doc.go says so).
+	pkt := rtpPacket(t, audioA, 500, make([]byte, 160))
+	if n := testing.AllocsPerRun(50, func() {
+		if err := a.WriteRTP(pkt); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("WriteRTP allocates %v times per packet", n)
+	}
+
 	a.Close()
 	b.Close()
 	if err := a.WriteRTP(rtpPacket(t, audioA, 1, nil)); !errors.Is(err, endpoint.ErrClosed) {
@@ -225,4 +235,46 @@ func TestConnectTimeoutNamesICE(t *testing.T) {
 	}
 	a.Close()
 	waitGoroutines(t, base)
+}
+
+// When the peer vanishes, consent expires (RFC 7675 §5.1, here with a
+// 1 s timeout) and writes fail with ErrConsentLost.
+func TestConsentLostStopsMedia(t *testing.T) {
+	fast := ice.FullConfig{ConsentInterval: 100 * time.Millisecond, ConsentTimeout: time.Second}
+	a, err := endpoint.New(endpoint.Config{Audio: sdp.SendOnly, ICE: fast})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := endpoint.New(endpoint.Config{Audio: sdp.RecvOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer, _ := a.Offer()
+	answer, err := b.Answer(offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetAnswer(answer); err != nil {
+		t.Fatal(err)
+	}
+	connectBoth(t, a, b)
+	tr, _ := a.Track("audio")
+	// Consent is kept while b answers (ten consent intervals).
+	time.Sleep(time.Second + 200*time.Millisecond)
+	if err := a.WriteRTP(rtpPacket(t, tr, 1, []byte("x"))); err != nil {
+		t.Fatalf("write while the peer answers consent checks: %v", err)
+	}
+	b.Close()
+	select {
+	case <-a.ConsentLost():
+	case <-time.After(5 * time.Second):
+		t.Fatal("consent not lost 5 s after the peer vanished")
+	}
+	if err := a.WriteRTP(rtpPacket(t, tr, 2, []byte("x"))); !errors.Is(err, endpoint.ErrConsentLost) {
+		t.Errorf("write after consent loss: %v", err)
+	}
+	if st := a.ICEStats(); st.ConsentSent < 10 || st.ConsentOK == 0 {
+		t.Errorf("ICE stats %+v", st)
+	}
 }
