@@ -53,6 +53,9 @@ func (e *Endpoint) Connect(ctx context.Context) error {
 	if e.connected {
 		return nil
 	}
+	if e.connectErr != nil {
+		return fmt.Errorf("endpoint: an earlier Connect failed, make a new endpoint: %w", e.connectErr)
+	}
 	e.mu.Lock()
 	set, role, fps := e.neg.transportSet, e.neg.role, e.neg.fingerprints
 	data, maxMsg := e.neg.dataChannel, e.neg.peerMaxMsg
@@ -76,6 +79,7 @@ func (e *Endpoint) Connect(ctx context.Context) error {
 		}
 		se := &StageError{Stage: stage, Elapsed: time.Since(start), Detail: detail, Err: err}
 		e.log.Warn("connect failed", "err", se.Error())
+		e.connectErr = se
 		return se
 	}
 

@@ -101,10 +101,11 @@ type Endpoint struct {
 	sendBuf  []byte
 	secured  chan struct{} // closed when the SRTP contexts exist
 
-	connectMu sync.Mutex // one Connect at a time
-	connected bool
-	dtlsConn  net.Conn
-	assoc     *datachannel.Association
+	connectMu  sync.Mutex // one Connect at a time
+	connected  bool
+	connectErr error // the stage that failed; Connect is not retried
+	dtlsConn   net.Conn
+	assoc      *datachannel.Association
 
 	rtpCh, rtcpCh chan []byte
 

@@ -138,11 +138,18 @@ func (a *Agent) matchUsername(u []byte) int {
 
 // localFor picks the local address of the pair.
 func (a *Agent) localFor(local, from netip.AddrPort) netip.AddrPort {
+	return localAddrFor(local, from, a.candidates)
+}
+
+// localAddrFor is the local address a packet arrived on: local itself
+// (unmapped), or for a wildcard socket the first host candidate of from's
+// address family. Both agents use it.
+func localAddrFor(local, from netip.AddrPort, candidates []Candidate) netip.AddrPort {
 	if local.IsValid() && !local.Addr().IsUnspecified() {
 		return netip.AddrPortFrom(local.Addr().Unmap(), local.Port())
 	}
 	is4 := from.Addr().Unmap().Is4()
-	for _, c := range a.candidates {
+	for _, c := range candidates {
 		if c.Address.Addr().Is4() == is4 {
 			return c.Address
 		}

@@ -36,9 +36,10 @@ func (a *FullAgent) HandleSTUN(b []byte, local, from netip.AddrPort, now time.Ti
 		a.stats.DropFingerprint++
 		return ErrFingerprint
 	}
+	local = a.localFor(local, from)
 	switch m.Type.Class {
 	case stun.ClassRequest:
-		return a.handleRequest(a.localFor(local, from), from, now)
+		return a.handleRequest(local, from, now)
 	case stun.ClassSuccessResponse, stun.ClassErrorResponse:
 		return a.handleResponse(local, from, now)
 	}
@@ -46,18 +47,10 @@ func (a *FullAgent) HandleSTUN(b []byte, local, from netip.AddrPort, now time.Ti
 	return ErrUnmatchedResponse
 }
 
-// localFor picks the local candidate a packet arrived on: local itself,
-// or for a wildcard socket the first host candidate of from's family.
+// localFor picks the local candidate a packet arrived on (see
+// localAddrFor).
 func (a *FullAgent) localFor(local, from netip.AddrPort) netip.AddrPort {
-	if local.IsValid() && !local.Addr().IsUnspecified() {
-		return netip.AddrPortFrom(local.Addr().Unmap(), local.Port())
-	}
-	for _, c := range a.candidates {
-		if c.Address.Addr().Is4() == from.Addr().Is4() {
-			return c.Address
-		}
-	}
-	return local
+	return localAddrFor(local, from, a.candidates)
 }
 
 // handleRequest answers a peer's check (RFC 8445 §7.3): USERNAME
