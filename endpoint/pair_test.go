@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"runtime"
 	"strings"
 	"sync"
@@ -179,6 +180,15 @@ func TestTwoEndpoints(t *testing.T) {
 	b.Close()
 	if err := a.WriteRTP(rtpPacket(t, audioA, 1, nil)); !errors.Is(err, endpoint.ErrClosed) {
 		t.Errorf("write after Close: %v", err)
+	}
+	// The sockets are released: their ports can be bound again.
+	for _, e := range []*endpoint.Endpoint{a, b} {
+		c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(e.LocalAddr()))
+		if err != nil {
+			t.Errorf("port of a closed endpoint still bound: %v", err)
+		} else {
+			c.Close()
+		}
 	}
 	waitGoroutines(t, base)
 }
