@@ -16,6 +16,7 @@ import (
 	"github.com/plainrtc/plainrtc/rtp"
 	"github.com/plainrtc/plainrtc/sdp"
 	"github.com/plainrtc/plainrtc/sfu/datachannel"
+	"github.com/plainrtc/plainrtc/sfu/transport"
 )
 
 // rtpPacket builds a plaintext RTP packet for track t.
@@ -286,5 +287,82 @@ func TestConsentLostStopsMedia(t *testing.T) {
 	}
 	if st := a.ICEStats(); st.ConsentSent < 10 || st.ConsentOK == 0 {
 		t.Errorf("ICE stats %+v", st)
+	}
+}
+
+// Close while Connect waits for ICE: Connect returns (ErrClosed inside
+// its StageError) and every goroutine ends.
+func TestCloseWhileConnecting(t *testing.T) {
+	base := runtime.NumGoroutine()
+	a, err := endpoint.New(endpoint.Config{Audio: sdp.SendOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	silent, err := endpoint.New(endpoint.Config{Audio: sdp.RecvOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer, _ := a.Offer()
+	answer, _ := silent.Answer(offer)
+	silent.Close()
+	if err := a.SetAnswer(answer); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Connect(context.Background()) }()
+	time.Sleep(300 * time.Millisecond)
+	a.Close()
+	select {
+	case err := <-done:
+		if !errors.Is(err, endpoint.ErrClosed) {
+			t.Errorf("Connect after Close: %v, want ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Connect still running 5 s after Close")
+	}
+	waitGoroutines(t, base)
+}
+
+// A certificate that does not match the answer's a=fingerprint ends the
+// DTLS stage with ErrFingerprintMismatch on the side that checks it
+// (RFC 8122 §5, RFC 8827 §6.5).
+func TestFingerprintMismatch(t *testing.T) {
+	a, err := endpoint.New(endpoint.Config{Audio: sdp.SendOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := endpoint.New(endpoint.Config{Audio: sdp.RecvOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	stranger, err := transport.GenerateCertificate(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer, _ := a.Offer()
+	answer, err := b.Answer(offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := bytes.ReplaceAll(answer, []byte(b.Certificate().Fingerprint().String()), []byte(stranger.Fingerprint().String()))
+	if bytes.Equal(forged, answer) {
+		t.Fatal("fingerprint not found in the answer")
+	}
+	if err := a.SetAnswer(forged); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	errs := make(chan error, 2)
+	go func() { errs <- b.Connect(ctx) }()
+	err = a.Connect(ctx)
+	var se *endpoint.StageError
+	if !errors.As(err, &se) || se.Stage != endpoint.StageDTLS || !errors.Is(err, transport.ErrFingerprintMismatch) {
+		t.Fatalf("Connect with a forged fingerprint: %v", err)
+	}
+	if err := <-errs; err == nil {
+		t.Error("the other side completed a handshake its peer refused")
 	}
 }
