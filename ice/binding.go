@@ -138,11 +138,18 @@ func (a *Agent) matchUsername(u []byte) int {
 
 // localFor picks the local address of the pair.
 func (a *Agent) localFor(local, from netip.AddrPort) netip.AddrPort {
+	return localAddrFor(local, from, a.candidates)
+}
+
+// localAddrFor is the local address a packet arrived on: local itself
+// (unmapped), or for a wildcard socket the first host candidate of from's
+// address family. Both agents use it.
+func localAddrFor(local, from netip.AddrPort, candidates []Candidate) netip.AddrPort {
 	if local.IsValid() && !local.Addr().IsUnspecified() {
 		return netip.AddrPortFrom(local.Addr().Unmap(), local.Port())
 	}
 	is4 := from.Addr().Unmap().Is4()
-	for _, c := range a.candidates {
+	for _, c := range candidates {
 		if c.Address.Addr().Is4() == is4 {
 			return c.Address
 		}
@@ -194,15 +201,7 @@ func (a *Agent) respondError(local, from netip.AddrPort, mi *stun.Integrity, cod
 // with MESSAGE-INTEGRITY-SHA256 carries MESSAGE-INTEGRITY-SHA256, one to a
 // request with only MESSAGE-INTEGRITY carries MESSAGE-INTEGRITY (what
 // browsers send, RFC 8445 §7.2.2).
-func (a *Agent) sign(mi *stun.Integrity) {
-	sha256 := a.msg.Contains(stun.AttrMessageIntegritySHA256)
-	if !sha256 || a.msg.Contains(stun.AttrMessageIntegrity) {
-		a.builder.AddMessageIntegrity(mi)
-	}
-	if sha256 {
-		a.builder.AddMessageIntegritySHA256(mi, 0)
-	}
-}
+func (a *Agent) sign(mi *stun.Integrity) { signLike(&a.builder, &a.msg, mi) }
 
 // respondSuccess sends the Binding success response of RFC 8445 §7.3.1.4:
 // XOR-MAPPED-ADDRESS with the request's source, MESSAGE-INTEGRITY (or

@@ -32,6 +32,30 @@
 //   - LocalUfrag, which extracts the routing key from a request without
 //     allocating, for an SFU that serves every peer on one socket.
 //
+// # Full agent
+//
+// FullAgent is a full ICE agent (RFC 8445) for a client: given its host
+// candidates and the peer's a=candidate lines, it forms and prioritises
+// pairs (§6.1.2), checks them paced by Ta (§14.2) with the triggered-check
+// queue first (§6.1.4.2), retransmits per RFC 8489 §6.2.1 (RTO doubling,
+// Rc transmissions, Rm*RTO final wait), validates responses (integrity
+// with the remote password, symmetric addresses §7.2.5.2.1), resolves
+// role conflicts both ways (487 received §7.2.5.1, ICE-CONTROLLING or
+// ICE-CONTROLLED received §7.3.1.1), nominates by regular nomination
+// (§8.1.1: a second check with USE-CANDIDATE on the best valid pair) or,
+// when controlled, follows USE-CANDIDATE (§7.3.1.5), answers the peer's
+// checks and learns peer-reflexive candidates (§7.3.1.3), and sends
+// consent checks on the selected pair every 5 s randomised to 0.8-1.2
+// (RFC 7675 §5.1), losing consent 30 s after the last response.
+// Deviations of the full agent:
+//   - no ICE restart (new remote credentials are an error);
+//   - a local peer-reflexive candidate (an XOR-MAPPED-ADDRESS naming
+//     none of our candidates, §7.2.5.3.1) is not added: the checked pair
+//     is the valid pair, since media is sent from its base anyway;
+//   - consent checks are not retransmitted: RFC 7675 §5.1's next check,
+//     4-6 s later, replaces a lost one;
+//   - one component, UDP only, one data stream (BUNDLE and rtcp-mux).
+//
 // # Use
 //
 //	a, _ := ice.NewAgent(ice.Config{})

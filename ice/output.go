@@ -51,6 +51,8 @@ func (k EventKind) String() string {
 		return "consent lost"
 	case EventRestarted:
 		return "restarted"
+	case EventFailed:
+		return "failed"
 	}
 	return "unknown"
 }
