@@ -69,6 +69,8 @@ type Server struct {
 	counters ioCounters
 	closed   bool
 
+	interop interopCounters // atomic: updated outside mu
+
 	done chan struct{}
 	wg   sync.WaitGroup
 }
@@ -318,6 +320,7 @@ func (s *Server) Stats() map[string]uint64 {
 	m["srtp.encrypt_failures"] = c.encryptFailures
 	m["write_failures"] = c.writeFailures
 	m["sessions"] = uint64(len(s.sessions))
+	s.interop.addTo(m)
 	for _, x := range s.sessions {
 		st := x.p.stats
 		m["rtp.in"] += st.rtpIn
