@@ -28,7 +28,7 @@ type codec struct {
 func (c codec) sameFormat(o codec) bool {
 	sc := sdp.Codec{Name: c.Name, ClockRate: c.Clock, FMTP: c.Fmtp}
 	if c.Channels > 0 || o.Channels > 0 {
-		sc.Kind = "audio" // channels compared
+		sc.Kind = "audio"                       // channels compared
 		sc.Channels = channelsParam(c.Channels) // absent: 1, or 2 for Opus (sdp.Codec.Matches)
 	}
 	return sc.Matches(sdp.RTPMap{Encoding: o.Name, ClockRate: o.Clock, Params: channelsParam(o.Channels)}, sdp.FMTP{Params: o.Fmtp})
@@ -84,7 +84,7 @@ type offer struct {
 	// Quirks the SFU tolerates, counted and logged once per server
 	// (noteOfferQuirks): ice-options it ignores (unknown, or not
 	// space-separated tokens), and Opus rtpmaps without "/2".
-	IgnoredICEOptions []string
+	IgnoredICEOptions   []string
 	OpusWithoutChannels bool
 }
 

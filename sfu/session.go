@@ -37,22 +37,22 @@ type session struct {
 	cancel context.CancelFunc
 
 	// Guarded by Server.mu.
-	p          *peer
-	agent      *ice.Agent
-	tp         *transport.Peer
-	connected  bool // ICE nominated
+	p         *peer
+	agent     *ice.Agent
+	tp        *transport.Peer
+	connected bool // ICE nominated
 	// handshakeStarted: the DTLS goroutine runs (or ran). As the server
 	// it starts with the answer; as the client at the first nomination.
 	handshakeStarted bool
-	secured    bool // DTLS done, SRTP keys installed
-	srtpLocal  *srtp.Context
-	srtpRemote *srtp.Context
-	assoc      *datachannel.Association
-	ended      bool
-	endReason  string
-	srtpDrops  uint64
-	inBuf      [1500]byte
-	outBuf     [1600]byte
+	secured          bool // DTLS done, SRTP keys installed
+	srtpLocal        *srtp.Context
+	srtpRemote       *srtp.Context
+	assoc            *datachannel.Association
+	ended            bool
+	endReason        string
+	srtpDrops        uint64
+	inBuf            [1500]byte
+	outBuf           [1600]byte
 }
 
 func newSession(s *Server, id, kind, room string, o *offer, fps []transport.Fingerprint, now time.Time) (*session, error) {

@@ -82,7 +82,7 @@ func (e *endedPeers) hasUfrag(u []byte, now time.Time) bool {
 }
 
 func (m *Mux) endedAddr(a netip.AddrPort) bool { return m.ended.hasAddr(a, time.Now()) }
-func (m *Mux) endedUfrag(u []byte) bool      { return m.ended.hasUfrag(u, time.Now()) }
+func (m *Mux) endedUfrag(u []byte) bool        { return m.ended.hasUfrag(u, time.Now()) }
 
 // afterClose counts a datagram from a peer closed moments ago; it is
 // logged (at debug level, at increasing intervals) because it is the
