@@ -270,6 +270,11 @@ type dtlsOnly struct {
 	media chan []byte
 }
 
+// Close leaves the socket open (the test's cleanup closes it): pion
+// closes its conn when the SFU's close_notify arrives, and a test may
+// still want to send from the address.
+func (d dtlsOnly) Close() error { return nil }
+
 func (d dtlsOnly) ReadFrom(b []byte) (int, net.Addr, error) {
 	for {
 		n, a, err := d.UDPConn.ReadFrom(b)
