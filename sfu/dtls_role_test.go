@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/plainrtc/plainrtc/rtp"
+	"github.com/plainrtc/plainrtc/sdp"
 	"github.com/plainrtc/plainrtc/sfu/datachannel"
 	"github.com/plainrtc/plainrtc/sfu/transport"
 )
@@ -228,5 +229,36 @@ func TestSFUAsDTLSClientChecksFingerprint(t *testing.T) {
 	}
 	if s.Stats()["drop.fingerprint-mismatch"] != 1 {
 		t.Fatalf("drop.fingerprint-mismatch = %d, want 1", s.Stats()["drop.fingerprint-mismatch"])
+	}
+}
+
+// Once the SFU answered actpass with active it is the DTLS client for the
+// life of the session: an offer it makes later (renegotiation, RFC 9429
+// §5.2.2, sdp.Offer over the SFU's own answer) says a=setup:active in
+// every section, never actpass (RFC 8842 §5.5 would otherwise let the
+// roles flip and force a new DTLS association).
+func TestLaterOfferKeepsSetupActive(t *testing.T) {
+	s, hs, _ := newRecordedServer(t, 0)
+	p := newTestPeer(t, s, hs.URL, "r", peerOffer{setup: "actpass", data: true})
+	local, err := sdp.Parse([]byte(p.answer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote, err := sdp.Parse([]byte(peerOffer{setup: "actpass", data: true}.sdp(p.ufrag, p.pwd, p.cert.Fingerprint().String())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := s.mux.Certificate().Fingerprint().String()
+	hash, value, _ := strings.Cut(fp, " ")
+	next, err := sdp.Offer(local, remote, &sdp.Config{ICEUfrag: p.srvUfrag, ICEPwd: p.srvPwd,
+		Fingerprints: []sdp.Fingerprint{{Hash: hash, Value: value}}, DataChannel: true}, sdp.OfferChanges{
+		Add: []sdp.NewTrack{{Kind: "audio", Track: sdp.LocalTrack{StreamID: "s", TrackID: "t", SSRC: 1234}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(next.Marshal())
+	if n := strings.Count(out, "a=setup:"); n == 0 || strings.Count(out, "a=setup:active\r\n") != n {
+		t.Fatalf("later offer's a=setup lines are not all active:\n%s", out)
 	}
 }
