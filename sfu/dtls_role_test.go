@@ -116,7 +116,30 @@ func TestSFUAsDTLSClient(t *testing.T) {
 	}
 
 	// The peer is the DTLS server: its channel gets an odd id.
-	echoOnce(t, p, datachannel.RoleServer, "hello from the DTLS server side")
+	a, _ := echoOnce(t, p, datachannel.RoleServer, "hello from the DTLS server side")
+
+	// A channel the SFU opens itself, as DTLS client, takes an even id
+	// (RFC 8832 §6) and the peer accepts it.
+	x := onlySession(t, s)
+	s.mu.Lock()
+	assoc := x.assoc
+	s.mu.Unlock()
+	if assoc == nil {
+		t.Fatal("the SFU has no SCTP association")
+	}
+	mine, err := assoc.Open("from-sfu", datachannel.ChannelOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mine.StreamID()%2 != 0 {
+		t.Fatalf("the SFU as DTLS client opened stream %d, want an even id", mine.StreamID())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := a.Accept(ctx)
+	if err != nil || got.StreamID() != mine.StreamID() || got.Label() != "from-sfu" {
+		t.Fatalf("peer accepted %v (%v), want stream %d \"from-sfu\"", got, err, mine.StreamID())
+	}
 }
 
 // echoOnce opens a channel from the peer over its DTLS connection and
