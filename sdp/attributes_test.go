@@ -223,7 +223,8 @@ func TestCodecMatches(t *testing.T) {
 		{vp9, RTPMap{Encoding: "VP9", ClockRate: 90000}, "", true},
 		{vp9, RTPMap{Encoding: "VP9", ClockRate: 90000}, "profile-id=2", false},
 		{opus, RTPMap{Encoding: "OPUS", ClockRate: 48000, Params: "2"}, "", true},
-		{opus, RTPMap{Encoding: "opus", ClockRate: 48000}, "", false}, // 1 channel
+		{opus, RTPMap{Encoding: "opus", ClockRate: 48000}, "", true}, // GStreamer: stereo Opus all the same (RFC 7587 §7)
+		{opus, RTPMap{Encoding: "opus", ClockRate: 48000, Params: "1"}, "", false},
 		{opus, RTPMap{Encoding: "opus", ClockRate: 16000, Params: "2"}, "", false},
 	}
 	for _, tc := range tests {
@@ -283,6 +284,8 @@ func TestValidateICEOptions(t *testing.T) {
 		"a=ice-options\r\n":               true,
 		"a=ice-options:trickle  ice2\r\n": true,
 		"a=ice-options:tri,ckle\r\n":      true,
+		// Validate stays strict; servers that must tolerate these use
+		// ValidateExcept("ice-options") and ICEOptionTags.
 	} {
 		s, err := Parse([]byte(head + in))
 		if err != nil {

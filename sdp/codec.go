@@ -23,7 +23,8 @@ type Codec struct {
 
 // Matches reports whether an offered format (its rtpmap and fmtp
 // parameters) is this codec: same encoding name (case-insensitive, RFC
-// 4855 §3), clock rate and channels, and for
+// 4855 §3), clock rate and channels (an Opus rtpmap without channels
+// counts as 2, see channelsOf), and for
 //   - H264: the same packetization-mode (default 0) and profile (see
 //     h264Profile: profile_idc and the constraint flags) of profile-level-id; the
 //     level may differ (RFC 6184 §8.2.2 lets the answerer pick its level),
@@ -32,7 +33,7 @@ func (c *Codec) Matches(r RTPMap, fmtp FMTP) bool {
 	if !strings.EqualFold(c.Name, r.Encoding) || c.ClockRate != r.ClockRate {
 		return false
 	}
-	if c.Kind == "audio" && channels(c.Channels) != channels(r.Params) {
+	if c.Kind == "audio" && channelsOf(c.Name, c.Channels) != channelsOf(r.Encoding, r.Params) {
 		return false
 	}
 	mine := FMTP{Params: c.FMTP}
@@ -62,6 +63,18 @@ func def(v, d string) string {
 }
 
 func channels(s string) string { return def(s, "1") }
+
+// channelsOf is the channel count of an rtpmap's encoding parameters:
+// absent means 1 (RFC 8866 §6.6), except for Opus, whose rtpmap RFC 7587 §7
+// fixes as opus/48000/2 whatever is sent. GStreamer's webrtcbin writes
+// "opus/48000": that is read as the same stereo Opus, not as a mono
+// format that would match nothing.
+func channelsOf(name, params string) string {
+	if params == "" && strings.EqualFold(name, "opus") {
+		return "2"
+	}
+	return channels(params)
+}
 
 // h264Profile reduces a profile-level-id (RFC 6184 §8.1: profile_idc,
 // profile-iop, level_idc as hex) to the profile it names, by RFC 6184 §8.1

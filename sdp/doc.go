@@ -72,7 +72,13 @@
 //   - a=fingerprint from a peer may use lower-case hex (RFC 8122 §5 says
 //     UHEX); Config fingerprints, which we write, must be upper case.
 //   - a=ice-options tags are checked as tokens, not 1*ice-char (RFC 8839
-//     §5.6): libwebrtc and JsSIP send "google-ice".
+//     §5.6): libwebrtc and JsSIP send "google-ice". ValidateExcept
+//     ("ice-options") skips the value check altogether and ICEOptionTags
+//     separates well-formed tags from the rest, for a server that ignores
+//     what it cannot read (libdatachannel writes "ice2,trickle").
+//   - An Opus rtpmap without channels (GStreamer's "opus/48000") matches
+//     opus/48000/2 in Codec.Matches: RFC 7587 §7 fixes the rtpmap as
+//     opus/48000/2, so it can only mean stereo Opus, not a mono format.
 //   - Offer writes a=ice-lite although RFC 9429 §5.2.1 forbids it in JSEP
 //     offers: an ICE-lite server must announce itself (RFC 8839 §5.3).
 //   - By default the transport attributes are repeated in bundled sections

@@ -21,6 +21,24 @@ func (s *Session) ICEOptions(m *Media) (string, bool) {
 	return s.Attribute("ice-options")
 }
 
+// ICEOptionTags splits an a=ice-options value into its option tags
+// (RFC 8839 §5.6: ice-option-tag *(SP ice-option-tag), each tag
+// 1*ice-char, here checked as a token as Validate does). Parts that are
+// not tokens are returned in malformed instead, e.g. libdatachannel's
+// "ice2,trickle" (comma-separated), so that the caller can ignore them as
+// it ignores unknown options. Empty parts (double spaces) are malformed
+// too. The strings reference v.
+func ICEOptionTags(v string) (tags, malformed []string) {
+	for part := range strings.SplitSeq(v, " ") {
+		if isToken(part) {
+			tags = append(tags, part)
+		} else {
+			malformed = append(malformed, part)
+		}
+	}
+	return tags, malformed
+}
+
 // ICECredentials returns m's own a=ice-ufrag and a=ice-pwd (RFC 8839 §5.4).
 func (m *Media) ICECredentials() (ufrag, pwd string, ok bool) {
 	return iceCredentials(m.Lines)

@@ -1,6 +1,7 @@
 package sdp
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -66,14 +67,23 @@ var attrRules = map[string]attrRule{
 // unique (RFC 5888 §4) and one direction attribute per section (RFC 3264
 // §5.1). Unknown attributes pass. The error is a *ParseError naming the
 // line.
-func (s *Session) Validate() error {
-	if err := validateSection(s.SessionLines(), 0, false); err != nil {
+func (s *Session) Validate() error { return s.ValidateExcept() }
+
+// ValidateExcept is Validate without the value checks of the named
+// attributes: their level and repetition are still checked, their values
+// not. A server that must work with peers that write an attribute it does
+// not use wrongly names it here and reads it with a tolerant accessor: an
+// SFU ignores a=ice-options it cannot read (RFC 8839 §5.6 already says to
+// ignore unknown options; libdatachannel writes "ice2,trickle"), see
+// ICEOptionTags.
+func (s *Session) ValidateExcept(attrs ...string) error {
+	if err := validateSection(s.SessionLines(), 0, false, attrs); err != nil {
 		return err
 	}
 	var mids map[string]bool
 	for i := range s.Media {
 		m := &s.Media[i]
-		if err := validateSection(m.Lines, m.Start, true); err != nil {
+		if err := validateSection(m.Lines, m.Start, true, attrs); err != nil {
 			return err
 		}
 		if mid, ok := m.MID(); ok {
@@ -95,7 +105,7 @@ func (s *Session) Validate() error {
 	return nil
 }
 
-func validateSection(lines []Line, start int, media bool) error {
+func validateSection(lines []Line, start int, media bool, skipValue []string) error {
 	var seen map[string]bool
 	sawDirection := false
 	for i, l := range lines {
@@ -132,6 +142,9 @@ func validateSection(lines []Line, start int, media bool) error {
 				seen = make(map[string]bool)
 			}
 			seen[name] = true
+		}
+		if slices.Contains(skipValue, name) {
+			continue
 		}
 		if msg := checkAttrValue(name, value, hasValue); msg != "" {
 			if !strings.Contains(msg, "(RFC") {

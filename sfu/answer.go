@@ -66,6 +66,9 @@ func writeAnswer(o *offer, p answerParams, media []answerMedia, exts map[string]
 		Setup:        sdp.Setup(p.Setup),
 		Codecs:       []sdp.Codec{},
 		Tracks:       map[string]sdp.LocalTrack{},
+		// RFC 8841 §6.1: what the data channel echo receives (and the
+		// most it sends back to a peer that advertises 0, "any size").
+		MaxMessageSize: localMaxMessageSize,
 	}
 	for uri := range exts {
 		cfg.HeaderExtensions = append(cfg.HeaderExtensions, uri)

@@ -124,7 +124,8 @@ func TestAnswerToSubscriber(t *testing.T) {
 // Formats match by sdp.Codec.Matches: H264 by profile (RFC 6184 §8.1
 // Table 5), so 42e01f and 4de01f (both Constrained Baseline, written with
 // different profile_idc) forward to each other, while Baseline 42001f and
-// Constrained High do not; Opus channels must agree.
+// Constrained High do not; Opus channels must agree, an Opus rtpmap
+// without channels (GStreamer's opus/48000) being stereo (RFC 7587 §7).
 func TestCodecSameFormat(t *testing.T) {
 	h := func(plid string) codec {
 		return codec{Name: "H264", Clock: 90000, Fmtp: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=" + plid}
@@ -142,7 +143,10 @@ func TestCodecSameFormat(t *testing.T) {
 		{codec{Name: "VP9", Clock: 90000, Fmtp: "profile-id=0"}, codec{Name: "VP9", Clock: 90000}, true},
 		{codec{Name: "VP9", Clock: 90000, Fmtp: "profile-id=2"}, codec{Name: "VP9", Clock: 90000}, false},
 		{codec{Name: "opus", Clock: 48000, Channels: 2}, codec{Name: "OPUS", Clock: 48000, Channels: 2}, true},
-		{codec{Name: "opus", Clock: 48000, Channels: 2}, codec{Name: "opus", Clock: 48000}, false},
+		{codec{Name: "opus", Clock: 48000, Channels: 2}, codec{Name: "opus", Clock: 48000}, true},
+		{codec{Name: "opus", Clock: 48000}, codec{Name: "opus", Clock: 48000, Channels: 2}, true},
+		{codec{Name: "opus", Clock: 48000, Channels: 2}, codec{Name: "opus", Clock: 48000, Channels: 1}, false},
+		{codec{Name: "PCMU", Clock: 8000}, codec{Name: "PCMU", Clock: 8000, Channels: 2}, false},
 	} {
 		if got := c.a.sameFormat(c.b); got != c.want {
 			t.Errorf("%+v sameFormat %+v = %v, want %v", c.a, c.b, got, c.want)

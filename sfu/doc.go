@@ -44,10 +44,35 @@
 //     and count what the sender workers report sent. Subscribers'
 //     reception reports give each stream's round trip (Stats "rtt_ms.max").
 //   - Data channels (RFC 8831, DCEP RFC 8832) via sfu/datachannel: every
-//     channel a browser opens echoes its messages.
+//     channel a peer opens echoes its messages, up to the answer's
+//     a=max-message-size (262144, RFC 8841 §6.1) and never more than the
+//     peer's own (64 KiB when it gives none). A larger message closes its
+//     channel (SCTP stream reset, RFC 8831 §6.7), counted in Stats
+//     "datachannel.oversized" or "datachannel.echo_too_large" and logged.
+//   - DTLS role (RFC 8842 §5.3, RFC 5763 §5): the answer to actpass is
+//     a=setup:active, as RFC 9429 §5.3.1 says an answerer SHOULD choose,
+//     so the SFU is the DTLS client and its own channels would take even
+//     stream ids (RFC 8832 §6); passive is answered active, active (or no
+//     a=setup) passive, and holdconn is refused with 400. As client under
+//     ICE-lite the SFU sends its ClientHello only after the first
+//     authenticated USE-CANDIDATE, to the nominated address, and follows
+//     renomination; the peer's certificate is checked against its
+//     a=fingerprint in both roles.
 //   - Sessions end on DELETE, on ICE consent expiry (RFC 7675 §5.1), when
 //     the peer closes DTLS (close_notify) or its SCTP association, or when
-//     ICE and DTLS are not up within Config.ConnectTimeout.
+//     ICE and DTLS are not up within Config.ConnectTimeout (30 s); the
+//     reason says which stage never finished ("ICE not connected within",
+//     "DTLS not established within"). A silent DTLS peer is left to
+//     pion/dtls's retransmissions until then.
+//   - Tolerated from other stacks, counted in Stats and logged once per
+//     server: a=ice-options that are unknown or malformed (libdatachannel's
+//     "ice2,trickle"; "sdp.ice_options_ignored"), and opus/48000 without
+//     "/2" (GStreamer; taken as stereo Opus, "sdp.opus_without_channels").
+//     STUN Binding Indications (RFC 8445 §11 keepalives) are counted
+//     ("stun_indications"), not taken for authentication failures; what a
+//     peer sends in the seconds after its session ended (its close_notify,
+//     last consent checks) is counted as "drop.after-close" and logged at
+//     debug level.
 //   - Structured logs (log/slog) of each session's life: creation and
 //     tracks, ICE nominated pair, DTLS role, cipher and SRTP profile, data
 //     channels, and why it ended with its packet counts.
@@ -65,6 +90,8 @@
 //     (transport-cc, REMB and abs-send-time are not negotiated), no RTX:
 //     retransmissions to subscribers reuse the original SSRC and sequence
 //     number, and the publisher's RTX stream is dropped (counted).
+//   - An Opus rtpmap without channels is read as opus/48000/2 although
+//     RFC 7587 §7 requires the "/2" and RFC 8866 §6.6 would make it mono.
 //   - a=fingerprint and a=setup are repeated in every accepted bundled
 //     section of the answer, where RFC 9143 §7.3 puts them only in the
 //     tagged one: Firefox ESR 153 does not start ICE for a recvonly (WHEP)

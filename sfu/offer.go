@@ -2,10 +2,12 @@ package sfu
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/plainrtc/plainrtc/sdp"
+	"github.com/plainrtc/plainrtc/sfu/datachannel"
 )
 
 // codec is one payload format of an m= section: a=rtpmap, a=fmtp and
@@ -26,8 +28,8 @@ type codec struct {
 func (c codec) sameFormat(o codec) bool {
 	sc := sdp.Codec{Name: c.Name, ClockRate: c.Clock, FMTP: c.Fmtp}
 	if c.Channels > 0 || o.Channels > 0 {
-		sc.Kind = "audio" // channels compared
-		sc.Channels = strconv.Itoa(max(c.Channels, 1))
+		sc.Kind = "audio"                       // channels compared
+		sc.Channels = channelsParam(c.Channels) // absent: 1, or 2 for Opus (sdp.Codec.Matches)
 	}
 	return sc.Matches(sdp.RTPMap{Encoding: o.Name, ClockRate: o.Clock, Params: channelsParam(o.Channels)}, sdp.FMTP{Params: o.Fmtp})
 }
@@ -65,6 +67,10 @@ type offerMedia struct {
 	CNAME     string
 	RTCPRsize bool
 	SCTPPort  int
+	// MaxMessageSize is a=max-message-size (RFC 8841 §6.1), when
+	// HasMaxMessageSize.
+	MaxMessageSize    uint64
+	HasMaxMessageSize bool
 }
 
 // offer is a parsed remote offer.
@@ -75,6 +81,11 @@ type offer struct {
 	Fingerprint string // "sha-256 AB:CD:..."
 	Setup       string
 	Media       []offerMedia
+	// Quirks the SFU tolerates, counted and logged once per server
+	// (noteOfferQuirks): ice-options it ignores (unknown, or not
+	// space-separated tokens), and Opus rtpmaps without "/2".
+	IgnoredICEOptions   []string
+	OpusWithoutChannels bool
 }
 
 // badSDP is an offer the SFU cannot answer; signaling maps it to 400.
@@ -93,10 +104,13 @@ func parseOffer(b []byte) (*offer, error) {
 	if err != nil {
 		return nil, &badSDP{err.Error()}
 	}
-	if err := s.Validate(); err != nil {
+	// a=ice-options is read leniently (iceOptions): the SFU uses none of
+	// them, and libdatachannel writes "ice2,trickle".
+	if err := s.ValidateExcept("ice-options"); err != nil {
 		return nil, &badSDP{err.Error()}
 	}
 	o := &offer{Raw: b, SDP: s}
+	o.IgnoredICEOptions = iceOptionsIgnored(s)
 	var ok bool
 	if o.Ufrag, o.Pwd, ok = s.ICECredentials(); !ok {
 		return nil, badf("no a=ice-ufrag/a=ice-pwd (RFC 8839 §5.4)")
@@ -110,6 +124,7 @@ func parseOffer(b []byte) (*offer, error) {
 		om := offerMedia{Kind: ml.Media, Proto: ml.Proto, Rejected: m.Rejected(), Direction: string(s.Direction(m)), RTCPRsize: m.RTCPRsize()}
 		om.Mid, _ = m.MID()
 		om.SCTPPort, _ = m.SCTPPort()
+		om.MaxMessageSize, om.HasMaxMessageSize = m.MaxMessageSize()
 		ml.EachFormat(func(f string) {
 			pt, err := strconv.Atoi(f)
 			if err != nil || pt < 0 || pt > 127 {
@@ -119,6 +134,13 @@ func parseOffer(b []byte) (*offer, error) {
 			if r, ok := m.RTPMap(uint8(pt)); ok {
 				c.Name, c.Clock = r.Encoding, r.ClockRate
 				c.Channels, _ = strconv.Atoi(r.Params)
+				if c.Channels == 0 && r.Params == "" && strings.EqualFold(c.Name, "opus") {
+					// RFC 7587 §7 requires opus/48000/2; GStreamer's
+					// webrtcbin writes opus/48000. Same format: stereo
+					// Opus (sdp.Codec.Matches reads it so too).
+					c.Channels = 2
+					o.OpusWithoutChannels = true
+				}
 			}
 			if fm, ok := m.FMTP(f); ok {
 				c.Fmtp = fm.Params
@@ -180,11 +202,61 @@ func parseOffer(b []byte) (*offer, error) {
 		}
 		o.Media = append(o.Media, om)
 	}
-	if o.Setup != "" && o.Setup != "actpass" && o.Setup != "active" && o.Setup != "passive" {
-		return nil, badf("a=setup:%s, want actpass, active or passive (RFC 4145 §4)", o.Setup)
+	if _, _, err := dtlsRole(o.Setup); err != nil {
+		return nil, err
 	}
 	if !strings.HasPrefix(strings.ToLower(o.Fingerprint), "sha-256 ") {
 		return nil, badf("a=fingerprint %q: want a sha-256 fingerprint (RFC 8122 §5)", o.Fingerprint)
 	}
 	return o, nil
+}
+
+// peerMaxMessageSize is the largest data channel message the peer accepts
+// (RFC 8841 §6.1): its a=max-message-size, 64 KiB when absent, and for 0
+// ("any size") the most the SFU itself takes.
+func (o *offer) peerMaxMessageSize() uint32 {
+	for _, m := range o.Media {
+		if m.Kind == "application" && !m.Rejected {
+			return datachannel.MaxMessageSizeFromSDP(m.HasMaxMessageSize, m.MaxMessageSize)
+		}
+	}
+	return datachannel.DefaultMaxMessageSize
+}
+
+// knownICEOptions are the a=ice-options tags the SFU recognises; an
+// ICE-lite server acts on none of them (RFC 8839 §5.6: unknown options are
+// ignored).
+var knownICEOptions = map[string]bool{
+	"trickle":      true, // RFC 8838 §4.1.1
+	"ice2":         true, // RFC 8445 §10
+	"renomination": true, // draft-thatcher-ice-renomination, libwebrtc
+}
+
+// iceOptionsIgnored lists the a=ice-options parts of s, session and media
+// level, that are unknown or malformed (not space-separated tokens, as
+// libdatachannel's "ice2,trickle"). They are ignored, not refused.
+func iceOptionsIgnored(s *sdp.Session) []string {
+	var out []string
+	add := func(v string, ok bool) {
+		if !ok {
+			return
+		}
+		tags, malformed := sdp.ICEOptionTags(v)
+		for _, t := range tags {
+			if !knownICEOptions[t] && !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+		for _, t := range malformed {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	add(s.Attribute("ice-options"))
+	for i := range s.Media {
+		v, ok := s.Media[i].Attribute("ice-options")
+		add(v, ok)
+	}
+	return out
 }

@@ -82,6 +82,8 @@ type Server struct {
 	counters ioCounters
 	events   eventCounters
 
+	interop interopCounters // atomic: updated outside mu
+
 	done chan struct{}
 	wg   sync.WaitGroup
 }
@@ -407,6 +409,7 @@ func (s *Server) Stats() map[string]uint64 {
 	}
 	m["sessions"] = uint64(len(s.sessions))
 	m["rooms"] = uint64(len(s.rooms))
+	s.interop.addTo(m)
 	s.mu.Unlock()
 	for _, h := range hosts {
 		h.mu.Lock()

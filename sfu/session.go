@@ -29,6 +29,9 @@ type session struct {
 	role    transport.Role // our DTLS role
 	setup   string         // our a=setup
 	hasData bool
+	// peerMaxMessage is the largest data channel message the peer takes,
+	// from its a=max-message-size (RFC 8841 §6.1).
+	peerMaxMessage uint32
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -36,17 +39,20 @@ type session struct {
 	rh *roomHost // its room's driver, set when it joins
 
 	// Guarded by rh.mu.
-	p          *peer
-	agent      *ice.Agent
-	tp         *transport.Peer
-	connected  bool // ICE nominated
-	secured    bool // DTLS done, SRTP keys installed
-	srtpRemote *srtp.Context
-	assoc      *datachannel.Association
-	ended      bool
-	endReason  string
-	srtpDrops  uint64
-	inBuf      [1500]byte
+	p         *peer
+	agent     *ice.Agent
+	tp        *transport.Peer
+	connected bool // ICE nominated
+	// handshakeStarted: the DTLS goroutine runs (or ran). As the server
+	// it starts with the answer; as the client at the first nomination.
+	handshakeStarted bool
+	secured          bool // DTLS done, SRTP keys installed
+	srtpRemote       *srtp.Context
+	assoc            *datachannel.Association
+	ended            bool
+	endReason        string
+	srtpDrops        uint64
+	inBuf            [1500]byte
 }
 
 func newSession(s *Server, id, kind, room string, o *offer, fps []transport.Fingerprint, now time.Time) (*session, error) {
@@ -64,14 +70,11 @@ func newSession(s *Server, id, kind, room string, o *offer, fps []transport.Fing
 	}
 	x := &session{s: s, id: id, kind: kind, room: room, created: now, fps: fps, agent: agent,
 		log: s.log.With("session", id, "kind", kind, "room", room)}
-	// RFC 8842 §5.3: the answerer of actpass picks; we take the DTLS
-	// server role (passive), so the browser's ClientHello starts the
-	// handshake as soon as ICE is connected. An offer that is itself
-	// passive makes us the client.
-	x.role, x.setup = transport.RoleServer, "passive"
-	if o.Setup == "passive" {
-		x.role, x.setup = transport.RoleClient, "active"
+	if x.role, x.setup, err = dtlsRole(o.Setup); err != nil {
+		return nil, err
 	}
+	x.peerMaxMessage = o.peerMaxMessageSize()
+	s.noteOfferQuirks(o, x.log)
 	x.ctx, x.cancel = context.WithCancel(context.Background())
 	return x, nil
 }
@@ -95,6 +98,10 @@ func (x *session) HandleSTUN(msg []byte, from netip.AddrPort) transport.STUNVerd
 	}
 	x.pollEvents()
 	switch {
+	case errors.Is(err, ice.ErrNotRequest) && isBindingIndication(msg):
+		// RFC 8445 §11: keepalives are Binding Indications, which the
+		// lite agent neither answers nor authenticates. They are normal.
+		return transport.STUNIndication
 	case errors.Is(err, ice.ErrRoleConflict), errors.Is(err, ice.ErrUnknownAttribute), errors.Is(err, ice.ErrBadRequest):
 		// Authenticated, answered with a signed 487/420/400 (RFC 8445
 		// §7.3.1.1, RFC 8489 §6.3.1): the source is the peer's, nothing
@@ -103,6 +110,7 @@ func (x *session) HandleSTUN(msg []byte, from netip.AddrPort) transport.STUNVerd
 	case err != nil:
 		return transport.STUNRejected
 	case x.agent.Stats().Nominations > before:
+		x.nominatedLocked(from)
 		return transport.STUNNominated
 	}
 	return transport.STUNAccepted
@@ -137,65 +145,102 @@ func (x *session) timeout(now time.Time) string {
 	if x.agent.ConsentLost() {
 		return "ICE consent expired (RFC 7675 §5.1)"
 	}
-	if !x.secured && now.Sub(x.created) > x.s.cfg.ConnectTimeout {
-		if !x.connected {
-			return "ICE not connected within " + x.s.cfg.ConnectTimeout.String()
-		}
-		return "DTLS not established within " + x.s.cfg.ConnectTimeout.String()
+	if !x.secured && now.Sub(x.created) >= x.s.cfg.ConnectTimeout {
+		return x.stalledStageLocked()
 	}
 	return ""
 }
 
-// startHandshake runs DTLS in its own goroutine (pion/dtls blocks), then
-// installs the SRTP contexts and, if negotiated, starts SCTP.
+// stalledStageLocked says which stage of a session that did not connect
+// within Config.ConnectTimeout never finished: ICE (no authenticated
+// USE-CANDIDATE) or DTLS (nominated, but no handshake completed).
+func (x *session) stalledStageLocked() string {
+	limit := x.s.cfg.ConnectTimeout.String()
+	if !x.connected {
+		return "ICE not connected within " + limit + " (no authenticated check with USE-CANDIDATE, RFC 8445 §7.3.1.5)"
+	}
+	if x.role == transport.RoleClient {
+		return "DTLS not established within " + limit + " (ICE connected; the peer never completed the handshake our ClientHello started)"
+	}
+	return "DTLS not established within " + limit + " (ICE connected; the peer's handshake as DTLS client never completed)"
+}
+
+// startHandshake is called once the answer is written. As the DTLS
+// server the SFU starts waiting for the ClientHello at once (datagrams from
+// addresses ICE authenticated are queued until then); as the client it
+// waits for the nomination (nominatedLocked).
 func (x *session) startHandshake() {
+	if x.role != transport.RoleServer {
+		return
+	}
+	x.rh.mu.Lock()
+	defer x.rh.mu.Unlock()
+	x.startHandshakeLocked()
+}
+
+// startHandshakeLocked starts the DTLS goroutine once, unless the session
+// ended or the server is closing. Called with its room lock held.
+func (x *session) startHandshakeLocked() {
+	if x.handshakeStarted {
+		return
+	}
+	x.handshakeStarted = x.s.goLocked(x, x.handshake)
+}
+
+// handshake runs DTLS (pion/dtls blocks), bounded by the session's connect
+// deadline, then installs the SRTP contexts and, if negotiated, starts
+// SCTP. A peer that goes silent mid-handshake is left to pion's
+// retransmissions until that deadline.
+func (x *session) handshake() {
 	s := x.s
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		ctx, cancel := context.WithTimeout(x.ctx, s.cfg.ConnectTimeout)
-		defer cancel()
-		sess, err := x.tp.Handshake(ctx, transport.DTLSParams{Role: x.role, RemoteFingerprints: x.fps})
-		if err != nil {
-			reason := "DTLS handshake failed: " + err.Error()
-			if errors.Is(err, transport.ErrFingerprintMismatch) {
-				reason = "DTLS certificate does not match a=fingerprint (RFC 8122 §5)"
-			}
-			if x.ctx.Err() == nil {
-				s.end(x, reason)
-			}
-			return
+	ctx, cancel := context.WithDeadline(x.ctx, x.created.Add(s.cfg.ConnectTimeout))
+	defer cancel()
+	sess, err := x.tp.Handshake(ctx, transport.DTLSParams{Role: x.role, RemoteFingerprints: x.fps})
+	if err != nil {
+		if x.ctx.Err() != nil {
+			return // ended meanwhile (DELETE, Close, timer): already reported
 		}
-		local, remote, err := srtp.FromKeyingMaterial(srtp.Profile(sess.Keys.Profile), sess.Keys.KeyingMaterial, x.role == transport.RoleClient)
-		if err != nil {
-			s.end(x, "SRTP keys: "+err.Error())
-			return
+		reason := "DTLS handshake failed: " + err.Error()
+		switch {
+		case errors.Is(err, transport.ErrFingerprintMismatch):
+			reason = "DTLS certificate does not match a=fingerprint (RFC 8122 §5)"
+		case ctx.Err() != nil:
+			x.rh.mu.Lock()
+			reason = x.stalledStageLocked()
+			x.rh.mu.Unlock()
 		}
-		cipher := ""
-		if c, ok := sess.Conn.(*dtls.Conn); ok {
-			if st, ok := c.ConnectionState(); ok {
-				cipher = st.CipherSuiteID.String()
-			}
+		s.end(x, reason)
+		return
+	}
+	local, remote, err := srtp.FromKeyingMaterial(srtp.Profile(sess.Keys.Profile), sess.Keys.KeyingMaterial, x.role == transport.RoleClient)
+	if err != nil {
+		s.end(x, "SRTP keys: "+err.Error())
+		return
+	}
+	cipher := ""
+	if c, ok := sess.Conn.(*dtls.Conn); ok {
+		if st, ok := c.ConnectionState(); ok {
+			cipher = st.CipherSuiteID.String()
 		}
-		h := x.rh
-		h.mu.Lock()
-		if x.ended {
-			h.mu.Unlock()
-			return
-		}
-		x.srtpRemote, x.secured = remote, true
-		x.p.sender.keys.Store(local) // from now on its worker's alone
-		h.room.setReady(x.p, time.Now())
-		h.flush() // keyframe requests for a subscriber's sources
+	}
+	h := x.rh
+	h.mu.Lock()
+	if x.ended {
 		h.mu.Unlock()
-		x.log.Info("DTLS established", "role", x.role.String(), "cipher", cipher, "srtp_profile", sess.Keys.Profile.String(),
-			"after", time.Since(x.created).Round(time.Millisecond).String())
-		if x.hasData {
-			x.runDataChannels(sess)
-		} else {
-			x.watchDTLS(sess)
-		}
-	}()
+		return
+	}
+	x.srtpRemote, x.secured = remote, true
+	x.p.sender.keys.Store(local) // from now on its worker's alone
+	h.room.setReady(x.p, time.Now())
+	h.flush() // keyframe requests for a subscriber's sources
+	h.mu.Unlock()
+	x.log.Info("DTLS established", "role", x.role.String(), "cipher", cipher, "srtp_profile", sess.Keys.Profile.String(),
+		"after", time.Since(x.created).Round(time.Millisecond).String())
+	if x.hasData {
+		x.runDataChannels(sess)
+	} else {
+		x.watchDTLS(sess)
+	}
 }
 
 // watchDTLS reads the DTLS connection of a session without data channels,
@@ -215,13 +260,16 @@ func (x *session) watchDTLS(sess *transport.Session) {
 }
 
 // runDataChannels starts SCTP over DTLS (RFC 8261) and echoes every message
-// on every channel the browser opens (RFC 8831, DCEP RFC 8832).
+// on every channel the peer opens (RFC 8831, DCEP RFC 8832). Channels the
+// SFU would open itself take ids of its DTLS role's parity: even as the
+// client, odd as the server (RFC 8832 §6).
 func (x *session) runDataChannels(sess *transport.Session) {
 	role := datachannel.RoleServer
 	if x.role == transport.RoleClient {
 		role = datachannel.RoleClient
 	}
-	a, err := datachannel.NewAssociation(x.ctx, sess.Conn, datachannel.Config{Role: role, Logger: x.log})
+	a, err := datachannel.NewAssociation(x.ctx, sess.Conn, datachannel.Config{Role: role, Logger: x.log,
+		MaxMessageSize: x.peerMaxMessage})
 	if err != nil {
 		if x.ctx.Err() == nil {
 			x.log.Warn("SCTP association failed", "err", err)
@@ -245,24 +293,8 @@ func (x *session) runDataChannels(sess *transport.Session) {
 			return
 		}
 		x.log.Info("data channel open", "label", ch.Label(), "protocol", ch.Protocol(), "stream", ch.StreamID())
-		x.s.wg.Add(1)
-		go func() {
-			defer x.s.wg.Done()
-			echo(ch)
-		}()
-	}
-}
-
-// echo sends every message back on its channel until the channel closes.
-func echo(ch *datachannel.Channel) {
-	buf := make([]byte, 64<<10)
-	for {
-		n, isString, err := ch.ReadMessage(buf)
-		if err != nil {
-			return
-		}
-		if err := ch.WriteMessage(buf[:n], isString); err != nil {
-			return
+		if !x.s.goSession(x, func() { x.echo(ch) }) {
+			_ = ch.Close()
 		}
 	}
 }

@@ -22,6 +22,7 @@ const (
 	DropQueueFull                        // DTLS datagram while the peer's DTLS queue was full
 	DropFingerprint                      // DTLS handshake refused: certificate does not match a=fingerprint
 	DropHandshake                        // DTLS handshake failed for another reason
+	DropAfterClose                       // from the address or ufrag of a peer closed moments ago (its close_notify, last checks)
 	numDropReasons
 )
 
@@ -37,6 +38,7 @@ var dropNames = [numDropReasons]string{
 	DropQueueFull:      "dtls-queue-full",
 	DropFingerprint:    "fingerprint-mismatch",
 	DropHandshake:      "dtls-handshake",
+	DropAfterClose:     "after-close",
 }
 
 func (r DropReason) String() string {
@@ -54,11 +56,14 @@ type Counters struct {
 	ReadErrors  atomic.Uint64 // socket read errors (ICMP unreachable and the like)
 	WriteErrors atomic.Uint64
 	STUN        atomic.Uint64 // STUN messages handed to a peer
-	DTLS        atomic.Uint64 // DTLS records queued to a peer
-	RTP         atomic.Uint64 // SRTP packets handed to a peer
-	RTCP        atomic.Uint64 // SRTCP packets handed to a peer
-	Handshakes  atomic.Uint64 // completed DTLS handshakes
-	drops       [numDropReasons]atomic.Uint64
+	// STUNIndications are Binding Indications (RFC 8445 §11 keepalives)
+	// from a peer's address: normal, neither answered nor an error.
+	STUNIndications atomic.Uint64
+	DTLS            atomic.Uint64 // DTLS records queued to a peer
+	RTP             atomic.Uint64 // SRTP packets handed to a peer
+	RTCP            atomic.Uint64 // SRTCP packets handed to a peer
+	Handshakes      atomic.Uint64 // completed DTLS handshakes
+	drops           [numDropReasons]atomic.Uint64
 }
 
 // Drops returns the number of datagrams (or handshakes) dropped for r.
@@ -72,15 +77,16 @@ func (c *Counters) Drops(r DropReason) uint64 {
 // Snapshot returns every counter by name (drop reasons as "drop.<reason>").
 func (c *Counters) Snapshot() map[string]uint64 {
 	m := map[string]uint64{
-		"received":     c.Received.Load(),
-		"sent":         c.Sent.Load(),
-		"read_errors":  c.ReadErrors.Load(),
-		"write_errors": c.WriteErrors.Load(),
-		"stun":         c.STUN.Load(),
-		"dtls":         c.DTLS.Load(),
-		"rtp":          c.RTP.Load(),
-		"rtcp":         c.RTCP.Load(),
-		"handshakes":   c.Handshakes.Load(),
+		"received":         c.Received.Load(),
+		"sent":             c.Sent.Load(),
+		"read_errors":      c.ReadErrors.Load(),
+		"write_errors":     c.WriteErrors.Load(),
+		"stun":             c.STUN.Load(),
+		"stun_indications": c.STUNIndications.Load(),
+		"dtls":             c.DTLS.Load(),
+		"rtp":              c.RTP.Load(),
+		"rtcp":             c.RTCP.Load(),
+		"handshakes":       c.Handshakes.Load(),
 	}
 	for r := DropReason(0); r < numDropReasons; r++ {
 		m["drop."+r.String()] = c.drops[r].Load()

@@ -21,6 +21,13 @@
 //     (RFC 8445 §7.3.1.5).
 //   - DTLS, SRTP and SRTCP are routed by source address, and only from
 //     addresses bound this way: anything else is dropped as unknown-address.
+//   - A Binding Indication (RFC 8445 §11 keepalive) that the Handler
+//     recognises ([STUNIndication]) is counted in
+//     Counters.STUNIndications: normal traffic, no warning.
+//   - For 15 s after a peer closed, datagrams from its addresses or naming
+//     its ufrag (the browser's close_notify after a DELETE, its last
+//     consent checks) are dropped as after-close and logged at debug
+//     level, not warned about as a stranger's.
 //
 // ICE consent (RFC 7675 §5.1) is the ICE agent's, not the mux's: when the
 // agent reports consent lost, [Peer.StopSending] makes every Write to the

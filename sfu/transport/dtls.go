@@ -130,6 +130,16 @@ func (p *Peer) Handshake(ctx context.Context, params DTLSParams) (*Session, erro
 	}
 	if err := conn.HandshakeContext(ctx); err != nil {
 		_ = conn.Close()
+		if errors.Is(ctx.Err(), context.Canceled) || p.closing() {
+			// The caller ended the session (DELETE, server closing):
+			// the end, not a failure.
+			return nil, fmt.Errorf("transport: DTLS handshake with %s abandoned: %w", p.ufrag, ErrPeerClosed)
+		}
+		if _, bound := p.RemoteAddr(); !bound && ctx.Err() != nil {
+			// Not a DTLS failure: ICE never authenticated an address
+			// the handshake could have used.
+			return nil, fmt.Errorf("transport: DTLS handshake with %s never began, ICE authenticated no address: %w", p.ufrag, ErrNoRemoteAddress)
+		}
 		if verifyErr := verified.load(); verifyErr != nil || errors.Is(err, ErrFingerprintMismatch) {
 			if verifyErr == nil {
 				verifyErr = err

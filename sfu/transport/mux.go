@@ -62,6 +62,8 @@ type Mux struct {
 	byAddr  map[netip.AddrPort]*Peer
 	closed  bool
 
+	ended endedPeers // closed peers' addresses and ufrags, for a while
+
 	readDone chan struct{}
 	Counters Counters
 }
@@ -156,6 +158,7 @@ func (m *Mux) bindAddr(addr netip.AddrPort, p *Peer) (prev *Peer) {
 }
 
 func (m *Mux) unregister(p *Peer, addrs []netip.AddrPort) {
+	m.ended.add(p.ufrag, addrs, time.Now())
 	m.mu.Lock()
 	if m.byUfrag[p.ufrag] == p {
 		delete(m.byUfrag, p.ufrag)

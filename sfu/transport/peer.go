@@ -39,6 +39,10 @@ const (
 	// STUNNominated: authenticated and nominated (USE-CANDIDATE from a
 	// controlling peer, RFC 8445 §7.3.1.5): bound and selected.
 	STUNNominated
+	// STUNIndication: a Binding Indication, the keepalive of RFC 8445
+	// §11 (RFC 8489 §6.3.2: no response, no authentication). Normal
+	// traffic: counted in Counters.STUNIndications, nothing is bound.
+	STUNIndication
 )
 
 // Peer is one remote endpoint on the shared socket: its local ICE ufrag,
@@ -191,6 +195,13 @@ func (p *Peer) Close() error {
 	p.isClosed.Store(true)
 	p.conn.Close()
 	return err
+}
+
+// closing reports whether Close has begun.
+func (p *Peer) closing() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
 }
 
 func (p *Peer) setDTLS(c net.Conn) bool {

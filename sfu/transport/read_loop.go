@@ -107,6 +107,10 @@ func (m *Mux) truncated(class demux.Class, b []byte, from netip.AddrPort) {
 
 func (m *Mux) knownPeer(class demux.Class, from netip.AddrPort) *Peer {
 	p := m.peerByAddr(from)
+	if p == nil && m.endedAddr(from) {
+		m.afterClose(class, from)
+		return nil
+	}
 	if p == nil {
 		if n := m.Counters.drop(DropUnknownAddress); n != 0 {
 			logDrop(m.log, DropUnknownAddress, n, "datagram dropped: source address not authenticated by ICE", "from", from.String(), "class", class.String())
@@ -122,6 +126,10 @@ func (m *Mux) routeSTUN(b []byte, from netip.AddrPort) {
 	var p *Peer
 	if u, ok := m.ufragOf(b); ok {
 		p = m.peerByUfrag(u)
+		if p == nil && m.endedUfrag(u) {
+			m.afterClose(demux.STUN, from)
+			return
+		}
 		if p == nil {
 			if n := m.Counters.drop(DropUnknownUfrag); n != 0 {
 				logDrop(m.log, DropUnknownUfrag, n, "STUN dropped: USERNAME names no peer", "from", from.String(), "ufrag", string(u))
@@ -129,6 +137,10 @@ func (m *Mux) routeSTUN(b []byte, from netip.AddrPort) {
 			return
 		}
 	} else if p = m.peerByAddr(from); p == nil {
+		if m.endedAddr(from) {
+			m.afterClose(demux.STUN, from)
+			return
+		}
 		if n := m.Counters.drop(DropUnknownUfrag); n != 0 {
 			logDrop(m.log, DropUnknownUfrag, n, "STUN dropped: no USERNAME and unknown source address", "from", from.String())
 		}
@@ -140,6 +152,8 @@ func (m *Mux) routeSTUN(b []byte, from netip.AddrPort) {
 		p.Bind(from)
 	case STUNNominated:
 		p.Select(from)
+	case STUNIndication:
+		m.Counters.STUNIndications.Add(1)
 	default:
 		if n := m.Counters.drop(DropSTUNAuth); n != 0 {
 			logDrop(m.log, DropSTUNAuth, n, "STUN not authenticated by the peer's ICE agent", "from", from.String(), "ufrag", p.ufrag)
