@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/plainrtc/plainrtc/conformance"
+	"github.com/plainrtc/plainrtc/internal/tsharktest"
 	"github.com/plainrtc/plainrtc/rtp"
 )
 
@@ -19,14 +20,7 @@ import (
 // unless PLAINRTC_REQUIRE_BROWSER=1 (CI), where a missing tool fails.
 func tsharkOrSkip(t *testing.T) string {
 	t.Helper()
-	path, err := exec.LookPath("tshark")
-	if err != nil {
-		if os.Getenv("PLAINRTC_REQUIRE_BROWSER") == "1" {
-			t.Fatal("tshark not installed and PLAINRTC_REQUIRE_BROWSER=1: .ci/run installs it")
-		}
-		t.Skip("tshark not installed: VP8 keyframe cross-check against Wireshark's dissector skipped (set PLAINRTC_REQUIRE_BROWSER=1 to fail instead)")
-	}
-	return path
+	return tsharktest.Path(t, "RTP cross-check against Wireshark's dissectors")
 }
 
 // The VP8 keyframes rtp finds in the decrypted packets of every session are
