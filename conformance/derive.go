@@ -88,7 +88,8 @@ var Variants = []Variant{
 			"check on the same pair and its answer are inserted. Those two STUN messages are SYNTHESIZED here " +
 			"with stun.Builder (not captured): the request carries ICE-CONTROLLED, PRIORITY and USERNAME " +
 			"\"<browser ufrag>:<server ufrag>\" and is signed with the browser's ice-pwd (the receiver's, RFC 8445 " +
-			"§7.2.2), the response carries XOR-MAPPED-ADDRESS and is signed with the same password (its sender's)",
+			"§7.2.2), the response carries XOR-MAPPED-ADDRESS and is signed with the same password (its sender's). " +
+			"Each pair goes just before the captured check it mirrors, so the capture's first check is the answerer's",
 		sdp: func(o, a sdpText) (sdpText, sdpText) {
 			o.dropSessionLine("a=ice-lite")
 			a.dropSessionLine("a=ice-lite")
@@ -309,9 +310,10 @@ func rtcpNamesSSRC(s *Session, d Datagram, ssrcs map[uint32]bool) (bool, error) 
 // fullICETieBreaker is the synthesized checks' ICE-CONTROLLED value.
 const fullICETieBreaker = 0x706c61696e727463 // "plainrtc"
 
-// synthesizeFullICE inserts, after each Binding transaction the capture
+// synthesizeFullICE inserts, just before each Binding request the capture
 // has, one check in the other direction on the same pair and its success
-// response. Both are SYNTHESIZED (built here with stun.Builder, not
+// response (so the capture's first check is the answerer's, as happens when
+// both full agents start checking at once). Both are SYNTHESIZED (built here with stun.Builder, not
 // captured), as the side that answered in the capture would have sent them
 // had it been a full agent: USERNAME "<requester's ufrag>:<its ufrag>",
 // PRIORITY of a host candidate (RFC 8445 §5.1.2.1: type preference 126,
@@ -323,8 +325,7 @@ func synthesizeFullICE(s *Session) ([]Datagram, error) {
 	r := &s.Roles
 	var out []Datagram
 	var m stun.Message
-	pending := map[stun.TransactionID]Datagram{} // captured requests awaiting their response
-	emit := func(req Datagram, after Datagram) error {
+	emit := func(req Datagram) error {
 		side, ok := r.Sender(req)
 		if !ok {
 			return fmt.Errorf("frame %d: request from an address no side owns", req.N)
@@ -358,28 +359,17 @@ func synthesizeFullICE(s *Session) ([]Datagram, error) {
 			return err
 		}
 		out = append(out,
-			Datagram{Time: after.Time.Add(time.Microsecond), Src: req.Dst, Dst: req.Src, Payload: reqBytes},
-			Datagram{Time: after.Time.Add(2 * time.Microsecond), Src: req.Src, Dst: req.Dst, Payload: respBytes})
+			Datagram{Time: req.Time.Add(-2 * time.Microsecond), Src: req.Dst, Dst: req.Src, Payload: reqBytes},
+			Datagram{Time: req.Time.Add(-time.Microsecond), Src: req.Src, Dst: req.Dst, Payload: respBytes})
 		return nil
 	}
 	for _, d := range s.Datagrams {
-		out = append(out, d)
-		if demux.Classify(d.Payload) != demux.STUN || m.Unmarshal(d.Payload) != nil || m.Type.Method != stun.MethodBinding {
-			continue
-		}
-		switch m.Type.Class {
-		case stun.ClassRequest:
-			pending[m.TransactionID] = d
-		case stun.ClassSuccessResponse, stun.ClassErrorResponse:
-			req, ok := pending[m.TransactionID]
-			if !ok {
-				continue
-			}
-			delete(pending, m.TransactionID)
-			if err := emit(req, d); err != nil {
+		if demux.Classify(d.Payload) == demux.STUN && m.Unmarshal(d.Payload) == nil && m.Type == stun.BindingRequest {
+			if err := emit(d); err != nil {
 				return nil, err
 			}
 		}
+		out = append(out, d)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -230,4 +231,26 @@ func FindBrowser(datagrams []Datagram) (browser, server netip.AddrPort, err erro
 		}
 	}
 	return netip.AddrPort{}, netip.AddrPort{}, errors.New("no STUN Binding request in the capture")
+}
+
+// WriteDir writes f as a corpus folder: offer.sdp, answer.sdp,
+// keylog.txt, the capture as session.pcapng or session.pcap (by its magic),
+// and meta.json and truth.json when present. dir must exist.
+func (f Files) WriteDir(dir string) error {
+	capName := "session.pcap"
+	if len(f.Capture) >= 4 && binary.LittleEndian.Uint32(f.Capture) == pcapngSHBType {
+		capName = "session.pcapng"
+	}
+	for _, x := range []struct {
+		name string
+		b    []byte
+	}{{"offer.sdp", f.Offer}, {"answer.sdp", f.Answer}, {"keylog.txt", f.KeyLog}, {capName, f.Capture}, {"meta.json", f.Meta}, {"truth.json", f.Truth}} {
+		if x.b == nil {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, x.name), x.b, 0o644); err != nil {
+			return fmt.Errorf("conformance: %w", err)
+		}
+	}
+	return nil
 }

@@ -78,7 +78,7 @@ func routeBrowserTraffic(t *testing.T, s *conformance.Session) {
 		}
 		socks := map[netip.AddrPort]*net.UDPConn{}
 		bound := map[netip.AddrPort]bool{}
-		var want struct{ stun, dtls, rtp, rtcp uint64 }
+		var want struct{ stun, dtls, rtp, rtcp, unbound uint64 }
 		sent := uint64(0)
 		dst := net.UDPAddrFromAddrPort(m.LocalAddrPort())
 		for _, d := range s.Datagrams {
@@ -95,10 +95,16 @@ func routeBrowserTraffic(t *testing.T, s *conformance.Session) {
 			}
 			switch demux.Classify(d.Payload) {
 			case demux.STUN:
-				want.stun++
 				if _, ok := stunRequest(d.Payload); ok {
 					bound[d.Src] = true
+				} else if !bound[d.Src] {
+					// An answer to the server's own check (full ICE) before
+					// the browser's check bound its address: a mux that
+					// sends no checks has no peer for it (no USERNAME).
+					want.unbound++
+					break
 				}
+				want.stun++
 			case demux.DTLS:
 				if bound[d.Src] {
 					want.dtls++
@@ -144,6 +150,12 @@ func routeBrowserTraffic(t *testing.T, s *conformance.Session) {
 		}
 		for r := transport.DropReason(0); r.String() != "unknown"; r++ {
 			if r == transport.DropQueueFull {
+				continue
+			}
+			if r == transport.DropUnknownUfrag {
+				if n := c.Drops(r); n != want.unbound {
+					t.Errorf("%d drops for %s, want %d (answers arriving before any check bound their address)", n, r, want.unbound)
+				}
 				continue
 			}
 			if n := c.Drops(r); n != 0 {
