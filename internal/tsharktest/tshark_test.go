@@ -11,10 +11,14 @@ type fakeT struct {
 	failed, skipped bool
 }
 
-func (f *fakeT) Helper()                   {}
-func (f *fakeT) Fatalf(string, ...any)     { f.failed = true; panic(f) }
-func (f *fakeT) Skipf(string, ...any)      { f.skipped = true; panic(f) }
-func run(f *fakeT, fn func()) (ended bool) { defer func() { ended = recover() != nil }(); fn(); return false }
+func (f *fakeT) Helper()               {}
+func (f *fakeT) Fatalf(string, ...any) { f.failed = true; panic(f) }
+func (f *fakeT) Skipf(string, ...any)  { f.skipped = true; panic(f) }
+func run(f *fakeT, fn func()) (ended bool) {
+	defer func() { ended = recover() != nil }()
+	fn()
+	return false
+}
 
 // With tshark missing, Path fails under PLAINRTC_REQUIRE_BROWSER=1 and
 // skips otherwise; with tshark present it returns its path.
