@@ -263,6 +263,10 @@ func rtcpNamesSSRC(s *Session, d Datagram, ssrcs map[uint32]bool) (bool, error) 
 			return false, fmt.Errorf("RTCP length %d exceeds the %d bytes left (RFC 3550 §6.4.1)", n, len(b))
 		}
 		p, count, pt := b[:n], int(b[0]&0x1f), b[1]
+		b = b[n:]
+		if len(p) < 8 {
+			continue // no SSRC field (RFC 3550 §6.4.1 length 0)
+		}
 		var named []uint32
 		switch pt {
 		case 200, 201: // SR, RR: sender SSRC then report blocks
@@ -302,7 +306,6 @@ func rtcpNamesSSRC(s *Session, d Datagram, ssrcs map[uint32]bool) (bool, error) 
 				return true, nil
 			}
 		}
-		b = b[n:]
 	}
 	return false, nil
 }
