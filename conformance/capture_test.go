@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plainrtc/plainrtc/internal/tsharktest"
 )
 
 const baseSec = 1795000000 // a second in 2026
@@ -169,10 +171,7 @@ func TestReadSynthetic(t *testing.T) {
 // the exporter capture and every synthetic file: same UDP frames, ports,
 // lengths and timestamps.
 func TestCaptureAgainstTshark(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark not installed; cross-check not run")
-	}
+	tshark := tsharktest.Path(t, "capture reader against tshark")
 	dir := t.TempDir()
 	files := map[string]string{}
 	for _, f := range synthCaptures() {

@@ -40,7 +40,7 @@ func CorpusDir() string {
 }
 
 // Sessions returns the corpus folder paths in name order: every directory
-// of CorpusDir that has a session.pcapng.
+// of CorpusDir that has a session.pcapng or session.pcap.
 func Sessions() ([]string, error) {
 	entries, err := os.ReadDir(CorpusDir())
 	if err != nil {
@@ -49,8 +49,14 @@ func Sessions() ([]string, error) {
 	var dirs []string
 	for _, e := range entries {
 		dir := filepath.Join(CorpusDir(), e.Name())
-		if _, err := os.Stat(filepath.Join(dir, "session.pcapng")); e.IsDir() && err == nil {
-			dirs = append(dirs, dir)
+		if !e.IsDir() {
+			continue
+		}
+		for _, c := range []string{"session.pcapng", "session.pcap"} {
+			if _, err := os.Stat(filepath.Join(dir, c)); err == nil {
+				dirs = append(dirs, dir)
+				break
+			}
 		}
 	}
 	sort.Strings(dirs)
@@ -75,6 +81,39 @@ func ForEachSession(t *testing.T, fn func(t *testing.T, s *Session)) {
 				t.Fatal(err)
 			}
 			fn(t, s)
+		})
+	}
+}
+
+// ForEachDerived runs fn on every Variant of every corpus folder, as
+// subtests named "<folder>/<variant>". The suites call it beside
+// ForEachSession with the same checks: a check that assumes the seeds'
+// setup (browser offers, controls ICE and is the DTLS server; answerer
+// ICE-lite; audio, video and a data channel) fails here.
+func ForEachDerived(t *testing.T, fn func(t *testing.T, s *Session)) {
+	t.Helper()
+	dirs, err := Sessions()
+	if err != nil {
+		t.Fatalf("conformance: reading corpus: %v", err)
+	}
+	if len(dirs) == 0 {
+		t.Fatalf("conformance: no sessions in %s", CorpusDir())
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			orig, err := Load(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range Variants {
+				t.Run(v.Name, func(t *testing.T) {
+					s, err := Derive(orig, v.Name)
+					if err != nil {
+						t.Fatal(err)
+					}
+					fn(t, s)
+				})
+			}
 		})
 	}
 }

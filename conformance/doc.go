@@ -1,39 +1,44 @@
 // Package conformance loads the captured browser sessions of the corpus and
-// derives from them what packet-level tests need: the UDP datagrams, both
-// sides' ICE credentials and addresses, and the SRTP master keys.
+// derives from them what packet-level tests need: the UDP datagrams, who
+// did what (Roles: offerer and answerer, ICE lite or full, who checks and
+// who controls, the DTLS client, the media each side sends, which side is
+// the browser), both sides' ICE credentials and addresses, and the SRTP
+// master keys. README.md beside this file lists the sessions, the rules
+// each suite checks, and how to add a session.
 //
 // # The corpus
 //
 // testdata/corpus/<name>/ is one WebRTC session between a real browser and
-// an ICE-lite answerer (see testdata/corpus/README.md):
+// another peer (see testdata/corpus/README.md):
 //
-//	session.pcapng  every UDP datagram on the answerer's ports
-//	offer.sdp       the browser's offer, exactly as sent
-//	answer.sdp      the answer it accepted
+//	session.pcapng  every UDP datagram on one peer's ports (or session.pcap)
+//	offer.sdp       the offer, exactly as sent
+//	answer.sdp      the answer
 //	keylog.txt      DTLS master secret, NSS key log format
-//	meta.json       SSRCs, payload types, the browser's getStats
-//	truth.json      counts computed by independent tools (see Truth)
+//	meta.json       optional: what else is known ("browser": "offerer"/"answerer")
+//	truth.json      optional: counts computed by independent tools (see Truth, bench/truth)
 //
-// Tests of any package run over every folder with ForEachSession from an
-// external test package:
+// Tests of any package run over every folder with ForEachSession, and over
+// every derived variant of every folder (Variants: audio only, data
+// channel only, browser as answerer, DTLS roles swapped, full ICE) with
+// ForEachDerived, from an external test package:
 //
-//	func TestCorpus(t *testing.T) {
-//		conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
-//			for _, d := range s.Datagrams { ... }
-//		})
-//	}
+//	func check(t *testing.T, s *conformance.Session) { for _, d := range s.Datagrams { ... } }
+//	func TestCorpus(t *testing.T)        { conformance.ForEachSession(t, check) }
+//	func TestCorpusDerived(t *testing.T) { conformance.ForEachDerived(t, check) }
 //
-// Each folder is loaded once per test binary; the *Session is shared and
-// must not be modified. Sessions lists the folders; Load reads one.
+// Each folder and variant is loaded once per test binary; the *Session is
+// shared and must not be modified. Sessions lists the folders; Load reads
+// one, LoadFiles builds one from bytes, Derive makes a variant.
 //
 // # Adding a capture
 //
-// Make a new folder under testdata/corpus with the six files above
-// (browser-version.txt is optional). Record with dumpcap on the server's
-// port, log DTLS keys in NSS format (SSLKEYLOGFILE), and compute truth.json
-// with tools independent of this project (tshark for framing, another stack
-// for decoding). Every package's corpus test then covers it; Load fails
-// loudly if a file is missing, the capture is malformed, no STUN request or
+// Make a new folder under testdata/corpus with the files above. Record
+// with dumpcap on one peer's port, log DTLS keys in NSS format
+// (SSLKEYLOGFILE), and compute truth.json with bench/cmd/truth (tshark and
+// pion, independent of this project). Every package's corpus test then
+// covers it and its variants; Load fails loudly if a file is missing, the
+// capture is malformed, no Binding request with the SDPs' ufrags or no
 // DTLS hello is found, or the key log lacks the client random.
 //
 // # What each step implements
@@ -49,9 +54,15 @@
 //     and every non-UDP frame are skipped and listed in CaptureStats.
 //     Frames are numbered as Wireshark numbers them.
 //   - Demultiplexing: internal/demux, RFC 7983 §7 as updated by RFC 9443.
-//   - Roles: the browser is the sender of the first STUN Binding request
-//     (an ICE-lite server never sends one, RFC 8445 §2.5); the DTLS client
-//     is the source of the ClientHello.
+//   - Roles (DeriveRoles): sides by the USERNAME of Binding requests
+//     ("receiver:sender", RFC 8445 §7.2.2) and by address; lite or full by
+//     a=ice-lite (RFC 8839 §5.3); the controlling side by ICE-CONTROLLING
+//     (§7.1.3); the DTLS client by the ClientHello's source, cross-checked
+//     with a=setup (RFC 8842 §5.3); the browser by meta.json, else the side
+//     without a=ice-lite, else the offerer. Roles.Check lists what
+//     contradicts the RFCs.
+//   - Variants (Derive): trimmed and rearranged sessions; full-ice's extra
+//     checks are synthesized with stun.Builder and say so.
 //   - DTLS 1.2 record layer (RFC 6347 §4.1, several records per datagram)
 //     and handshake headers (§4.2.2, fragments reassembled); from the
 //     clear-text ClientHello the client random, from the ServerHello the

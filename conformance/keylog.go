@@ -30,12 +30,16 @@ func ParseKeyLog(b []byte) (*KeyLog, error) {
 		if len(f) != 3 {
 			return nil, fmt.Errorf("conformance: key log line %d: CLIENT_RANDOM has %d fields, want 3", i+1, len(f))
 		}
+		// Lengths first: hex.Decode writes DecodedLen(src) bytes into cr.
 		var cr [32]byte
-		if n, err := hex.Decode(cr[:], f[1]); err != nil || n != 32 || len(f[1]) != 64 {
+		if len(f[1]) != 64 {
+			return nil, fmt.Errorf("conformance: key log line %d: client random %q is not 32 bytes of hex", i+1, f[1])
+		}
+		if n, err := hex.Decode(cr[:], f[1]); err != nil || n != 32 {
 			return nil, fmt.Errorf("conformance: key log line %d: client random %q is not 32 bytes of hex", i+1, f[1])
 		}
 		ms := make([]byte, hex.DecodedLen(len(f[2])))
-		if _, err := hex.Decode(ms, f[2]); err != nil || len(ms) != 48 {
+		if _, err := hex.Decode(ms, f[2]); err != nil || len(ms) != 48 || len(f[2]) != 96 {
 			return nil, fmt.Errorf("conformance: key log line %d: master secret is not 48 bytes of hex (RFC 5246 §8.1)", i+1)
 		}
 		kl.secrets[cr] = ms

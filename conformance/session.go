@@ -2,15 +2,16 @@ package conformance
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"os"
 	"path/filepath"
 
 	"github.com/plainrtc/plainrtc/internal/demux"
-	"github.com/plainrtc/plainrtc/sdp"
 )
 
 // ICECredentials are one side's a=ice-ufrag and a=ice-pwd (RFC 8839 §5.4).
@@ -18,14 +19,20 @@ type ICECredentials struct{ Ufrag, Pwd string }
 
 // Session is one captured browser session of the corpus, with everything
 // derived from it that the packet-level tests need. A Session returned by
-// Load is shared between tests: treat it as read-only.
+// Load or Derive is shared between tests: treat it as read-only.
 type Session struct {
-	Name, Dir             string         // folder name and path
-	Datagrams             []Datagram     // every UDP datagram, in capture order
-	Offer, Answer         []byte         // SDPs exactly as in the folder
-	BrowserICE, ServerICE ICECredentials // offer side = browser, answer side = server
-	Browser, Server       netip.AddrPort // the browser's and the server's transport address
-	DTLSClient            netip.AddrPort // address of the DTLS client (the server in the seeds)
+	Name, Dir string     // folder name and path ("" for a derived session)
+	Datagrams []Datagram // every UDP datagram, in capture order
+	Offer     []byte     // the offer SDP, exactly as in the folder
+	Answer    []byte     // the answer SDP
+	// Roles is who did what, derived from the session itself (DeriveRoles):
+	// every field below that names the browser or the server comes from it.
+	Roles                 Roles
+	BrowserICE, ServerICE ICECredentials // the browser's and the server's a=ice-ufrag/a=ice-pwd
+	// Browser and Server are the addresses each side sent media (DTLS)
+	// from: the selected pair. A side may have used more (Roles.Peers[].Addrs).
+	Browser, Server netip.AddrPort
+	DTLSClient      netip.AddrPort // source of the ClientHello
 	// SRTPProfile is the use_srtp profile id from the ServerHello (RFC 5764
 	// §4.1.2): 0x0001 AES128_CM_SHA1_80, 0x0002 _32, 0x0007
 	// AEAD_AES_128_GCM, 0x0008 AEAD_AES_256_GCM.
@@ -33,60 +40,117 @@ type Session struct {
 	KeyingMaterial []byte // RFC 5764 §4.2 exporter output (EXTRACTOR-dtls_srtp)
 	// Master keys and salts split per RFC 5764 §4.2 for the profile.
 	ClientKey, ClientSalt, ServerKey, ServerSalt []byte
-	Meta                                         map[string]any // meta.json
+	Meta                                         map[string]any // meta.json; nil without one
 	Truth                                        Truth          // truth.json (counts etc.)
+	HasTruth                                     bool           // the folder has a truth.json
+	// Derived names the variant when the session was made from a corpus
+	// folder by Derive ("audio-only", ...); "" for a folder as captured.
+	Derived string
+	// Partial: datagrams of the original capture were left out (a derived
+	// session), so per-sender sequences such as transport-wide sequence
+	// numbers may have gaps an unabridged capture would not have.
+	Partial bool
 
 	// Hello is what the DTLS hellos said (randoms, cipher suite, frames).
 	Hello DTLSHello
 	// Capture is what the capture reader skipped and counted.
 	Capture CaptureStats
 	// KeyLog is the folder's keylog.txt.
-	KeyLog *KeyLog
+	KeyLog     *KeyLog
+	keyLogFile []byte
 }
 
-// FromBrowser reports whether d was sent by the browser. A browser may
-// check several of its candidates (the seeds have a second loopback
-// candidate), so anything sent to the server counts as the browser's.
-func (s *Session) FromBrowser(d Datagram) bool { return d.Src == s.Browser || d.Dst == s.Server }
+// FromBrowser reports whether d was sent by the browser (Roles.Sender: by
+// the addresses the ICE checks tie to each side).
+func (s *Session) FromBrowser(d Datagram) bool {
+	side, ok := s.Roles.Sender(d)
+	return ok && side == s.Roles.Browser
+}
 
 // FromServer reports whether d was sent by the server.
-func (s *Session) FromServer(d Datagram) bool { return d.Src == s.Server }
+func (s *Session) FromServer(d Datagram) bool {
+	side, ok := s.Roles.Sender(d)
+	return ok && side != s.Roles.Browser
+}
 
 // STUNPassword returns the ice-pwd that signs a STUN message in d (RFC 8445
 // §7.2.2, §7.3): a request is signed with the receiver's password, a
 // response with the sender's, i.e. the password of the agent that received
-// the request.
+// the request. This holds whichever side sends checks (full ICE: both).
 func (s *Session) STUNPassword(d Datagram, isRequest bool) string {
-	owner := d.Src // response: the sender answered with its own password
+	side, ok := s.Roles.Sender(d)
+	if !ok {
+		return ""
+	}
 	if isRequest {
-		owner = d.Dst
+		side = side.Other()
 	}
-	if owner == s.Server {
-		return s.ServerICE.Pwd
+	return s.Roles.Peer(side).ICE.Pwd
+}
+
+// FromDTLSClient reports whether d was sent by the DTLS client's side.
+func (s *Session) FromDTLSClient(d Datagram) bool {
+	side, ok := s.Roles.Sender(d)
+	if !ok || !s.Roles.DTLSClientKnown {
+		return d.Src == s.DTLSClient
 	}
-	return s.BrowserICE.Pwd
+	return side == s.Roles.DTLSClient
 }
 
 // SRTPKeys returns the SRTP master key and salt that protect d: the DTLS
-// client's write keys when d comes from the DTLS client, else the server's
-// (RFC 5764 §4.2).
+// client's write keys when d comes from the DTLS client's side, else the
+// server's (RFC 5764 §4.2).
 func (s *Session) SRTPKeys(d Datagram) (key, salt []byte) {
-	fromClient := d.Src == s.DTLSClient
-	if s.DTLSClient != s.Server { // the browser is the client, maybe from several addresses
-		fromClient = !s.FromServer(d)
-	}
-	if fromClient {
+	if s.FromDTLSClient(d) {
 		return s.ClientKey, s.ClientSalt
 	}
 	return s.ServerKey, s.ServerSalt
 }
 
-// Load reads a corpus folder: session.pcapng, offer.sdp, answer.sdp,
-// keylog.txt, meta.json and truth.json. It finds the browser (the sender of
-// the first STUN Binding request, since an ICE-lite server never sends
-// one), the DTLS client (the ClientHello's source) and derives the SRTP keys.
-// Each folder is loaded once per process; later calls return the same
-// *Session (or error).
+// Files are the contents of a corpus folder (see doc.go for the layout).
+// Meta and Truth are optional (nil when absent).
+type Files struct {
+	Offer, Answer []byte
+	Capture       []byte // session.pcapng or session.pcap
+	KeyLog        []byte
+	Meta, Truth   []byte
+}
+
+// ReadFiles reads a corpus folder. session.pcapng is read, else
+// session.pcap; meta.json and truth.json may be absent.
+func ReadFiles(dir string) (Files, error) {
+	name := filepath.Base(dir)
+	var f Files
+	for _, x := range []struct {
+		file     string
+		dst      *[]byte
+		optional bool
+	}{
+		{"offer.sdp", &f.Offer, false}, {"answer.sdp", &f.Answer, false},
+		{"keylog.txt", &f.KeyLog, false}, {"meta.json", &f.Meta, true}, {"truth.json", &f.Truth, true},
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, x.file))
+		if err != nil && !(x.optional && errors.Is(err, fs.ErrNotExist)) {
+			return f, fmt.Errorf("conformance: %s: %w", name, err)
+		}
+		*x.dst = b
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "session.pcapng"))
+	if errors.Is(err, fs.ErrNotExist) {
+		b, err = os.ReadFile(filepath.Join(dir, "session.pcap"))
+	}
+	if err != nil {
+		return f, fmt.Errorf("conformance: %s: %w", name, err)
+	}
+	f.Capture = b
+	return f, nil
+}
+
+// Load reads a corpus folder: session.pcapng (or session.pcap), offer.sdp,
+// answer.sdp, keylog.txt, and meta.json and truth.json when present. It
+// derives the roles (DeriveRoles), the DTLS hellos and the SRTP keys. Each
+// folder is loaded once per process; later calls return the same *Session
+// (or error).
 func Load(dir string) (*Session, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -96,58 +160,54 @@ func Load(dir string) (*Session, error) {
 }
 
 func load(dir string) (*Session, error) {
-	s := &Session{Name: filepath.Base(dir), Dir: dir}
-	read := func(name string) ([]byte, error) {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("conformance: %s: %w", s.Name, err)
-		}
-		return b, nil
-	}
-	pcap, err := read("session.pcapng")
+	f, err := ReadFiles(dir)
 	if err != nil {
 		return nil, err
 	}
-	s.Datagrams, s.Capture, err = ParseCapture(pcap)
+	s, err := LoadFiles(filepath.Base(dir), f)
+	if s != nil {
+		s.Dir = dir
+	}
+	return s, err
+}
+
+// LoadFiles makes a Session from a folder's contents held in memory.
+func LoadFiles(name string, f Files) (*Session, error) {
+	s := &Session{Name: name, Offer: f.Offer, Answer: f.Answer}
+	var err error
+	s.Datagrams, s.Capture, err = ParseCapture(f.Capture)
 	if err != nil {
-		return nil, fmt.Errorf("conformance: %s/session.pcapng: %w", s.Name, err)
+		return nil, fmt.Errorf("conformance: %s capture: %w", s.Name, err)
 	}
-	if s.Offer, err = read("offer.sdp"); err != nil {
-		return nil, err
-	}
-	if s.Answer, err = read("answer.sdp"); err != nil {
-		return nil, err
-	}
-	if s.BrowserICE, err = iceCredentials(s.Offer); err != nil {
-		return nil, fmt.Errorf("conformance: %s/offer.sdp: %w", s.Name, err)
-	}
-	if s.ServerICE, err = iceCredentials(s.Answer); err != nil {
-		return nil, fmt.Errorf("conformance: %s/answer.sdp: %w", s.Name, err)
-	}
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{"meta.json", &s.Meta}, {"truth.json", &s.Truth}} {
-		b, err := read(f.name)
-		if err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(b, f.v); err != nil {
-			return nil, fmt.Errorf("conformance: %s/%s: %w", s.Name, f.name, err)
+	if f.Meta != nil {
+		if err := json.Unmarshal(f.Meta, &s.Meta); err != nil {
+			return nil, fmt.Errorf("conformance: %s/meta.json: %w", s.Name, err)
 		}
 	}
-	if s.Browser, s.Server, err = FindBrowser(s.Datagrams); err != nil {
-		return nil, fmt.Errorf("conformance: %s: %w", s.Name, err)
+	if f.Truth != nil {
+		if err := json.Unmarshal(f.Truth, &s.Truth); err != nil {
+			return nil, fmt.Errorf("conformance: %s/truth.json: %w", s.Name, err)
+		}
+		s.HasTruth = true
 	}
 	if s.Hello, err = FindDTLSHello(s.Datagrams); err != nil {
 		return nil, fmt.Errorf("conformance: %s: %w", s.Name, err)
 	}
-	s.DTLSClient, s.SRTPProfile = s.Hello.Client, s.Hello.SRTPProfile
-	kl, err := read("keylog.txt")
-	if err != nil {
-		return nil, err
+	if s.Roles, err = DeriveRoles(s.Datagrams, s.Offer, s.Answer, &s.Hello, s.Meta); err != nil {
+		return nil, fmt.Errorf("conformance: %s: %w", s.Name, err)
 	}
-	if s.KeyLog, err = ParseKeyLog(kl); err != nil {
+	b, v := s.Roles.BrowserPeer(), s.Roles.ServerPeer()
+	if b.ICE.Ufrag == "" || b.ICE.Pwd == "" || v.ICE.Ufrag == "" || v.ICE.Pwd == "" {
+		return nil, fmt.Errorf("conformance: %s: an SDP has no a=ice-ufrag/a=ice-pwd (RFC 8839 §5.4)", s.Name)
+	}
+	if b.Requests+v.Requests == 0 {
+		return nil, fmt.Errorf("conformance: %s: no STUN Binding request with a USERNAME of the SDPs' ufrags in the capture", s.Name)
+	}
+	s.BrowserICE, s.ServerICE = b.ICE, v.ICE
+	s.Browser, s.Server = b.MediaAddr, v.MediaAddr
+	s.DTLSClient, s.SRTPProfile = s.Hello.Client, s.Hello.SRTPProfile
+	s.keyLogFile = f.KeyLog
+	if s.KeyLog, err = ParseKeyLog(f.KeyLog); err != nil {
 		return nil, fmt.Errorf("conformance: %s/keylog.txt: %w", s.Name, err)
 	}
 	keys, err := DeriveSRTPKeys(s.Hello, s.KeyLog)
@@ -159,23 +219,11 @@ func load(dir string) (*Session, error) {
 	return s, nil
 }
 
-// iceCredentials reads the ICE ufrag and password of an SDP (RFC 8839 §5.4).
-func iceCredentials(b []byte) (ICECredentials, error) {
-	sess, err := sdp.Parse(b)
-	if err != nil {
-		return ICECredentials{}, err
-	}
-	u, p, ok := sess.ICECredentials()
-	if !ok {
-		return ICECredentials{}, errors.New("no a=ice-ufrag/a=ice-pwd (RFC 8839 §5.4)")
-	}
-	return ICECredentials{Ufrag: u, Pwd: p}, nil
-}
-
 // FindBrowser returns the browser's and server's addresses: the source and
 // destination of the first STUN Binding request (RFC 8489 §5: message type
 // 0x0001). An ICE-lite server never sends requests (RFC 8445 §2.5), so the
-// first request comes from the full agent, the browser.
+// first request comes from the full agent, the browser. That holds only
+// against an ICE-lite peer; DeriveRoles works on any session.
 func FindBrowser(datagrams []Datagram) (browser, server netip.AddrPort, err error) {
 	for _, d := range datagrams {
 		if demux.Classify(d.Payload) == demux.STUN && len(d.Payload) >= 20 && bytes.Equal(d.Payload[:2], []byte{0x00, 0x01}) {
@@ -183,4 +231,26 @@ func FindBrowser(datagrams []Datagram) (browser, server netip.AddrPort, err erro
 		}
 	}
 	return netip.AddrPort{}, netip.AddrPort{}, errors.New("no STUN Binding request in the capture")
+}
+
+// WriteDir writes f as a corpus folder: offer.sdp, answer.sdp,
+// keylog.txt, the capture as session.pcapng or session.pcap (by its magic),
+// and meta.json and truth.json when present. dir must exist.
+func (f Files) WriteDir(dir string) error {
+	capName := "session.pcap"
+	if len(f.Capture) >= 4 && binary.LittleEndian.Uint32(f.Capture) == pcapngSHBType {
+		capName = "session.pcapng"
+	}
+	for _, x := range []struct {
+		name string
+		b    []byte
+	}{{"offer.sdp", f.Offer}, {"answer.sdp", f.Answer}, {"keylog.txt", f.KeyLog}, {capName, f.Capture}, {"meta.json", f.Meta}, {"truth.json", f.Truth}} {
+		if x.b == nil {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, x.name), x.b, 0o644); err != nil {
+			return fmt.Errorf("conformance: %w", err)
+		}
+	}
+	return nil
 }

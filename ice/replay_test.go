@@ -13,24 +13,56 @@ import (
 )
 
 // TestReplayCorpus feeds every captured Binding request to an agent that
-// holds the server's credentials, at the captured times, and compares its
-// responses with the captured ones field by field (then byte for byte:
-// both sides put XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY, FINGERPRINT).
-func TestReplayCorpus(t *testing.T) {
-	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
-		server := ice.Credentials(s.ServerICE)
+// holds the credentials of the side that answered it, at the captured
+// times, and compares its responses with the captured ones field by field
+// (then byte for byte: both put XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY,
+// FINGERPRINT). The agent is ICE-lite, i.e. always controlled (RFC 8445
+// §6.1.1), so it stands in for each side that was controlled and answered
+// checks; a controlling side's answers (full ICE on both ends) are not
+// replayed, and the test says so.
+func TestReplayCorpus(t *testing.T)        { conformance.ForEachSession(t, replayCorpus) }
+func TestReplayCorpusDerived(t *testing.T) { conformance.ForEachDerived(t, replayCorpus) }
+
+func replayCorpus(t *testing.T, s *conformance.Session) {
+	r := &s.Roles
+	replayed := 0
+	for _, side := range []conformance.Side{conformance.Offerer, conformance.Answerer} {
+		responder, requester := r.Peer(side), r.Peer(side.Other())
+		switch {
+		case requester.Requests == 0:
+			t.Logf("%s sent no Binding requests: %s's answers not replayed", requester.Side, responder.Side)
+			continue
+		case r.ICEControllingKnown && r.ICEControlling == side:
+			t.Logf("%s is ICE-controlling: its answers to %d checks are not replayed through an ICE-lite (controlled) agent", side, requester.Requests)
+			continue
+		}
+		replayed++
+		t.Run("answers-of-"+side.String(), func(t *testing.T) { replaySide(t, s, responder, requester) })
+	}
+	if replayed == 0 {
+		t.Error("no side's answers replayed: a session has a controlled side that answers checks (RFC 8445 §6.1.1, §7.3)")
+	}
+}
+
+func replaySide(t *testing.T, s *conformance.Session, responder, requester *conformance.Peer) {
+	{
+		r := &s.Roles
+		fromResponder := func(d conformance.Datagram) bool { side, ok := r.Sender(d); return ok && side == responder.Side }
+		fromRequester := func(d conformance.Datagram) bool { side, ok := r.Sender(d); return ok && side == requester.Side }
+		local, remote := responder.MediaAddr, requester.MediaAddr
+		server := ice.Credentials(responder.ICE)
 		a, err := ice.NewAgent(ice.Config{Local: &server})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.AddHostCandidate(s.Server); err != nil {
+		if _, err := a.AddHostCandidate(local); err != nil {
 			t.Fatal(err)
 		}
 		start := s.Datagrams[0].Time
-		if _, err := a.SetRemoteCredentials(ice.Credentials(s.BrowserICE), start); err != nil {
+		if _, err := a.SetRemoteCredentials(ice.Credentials(requester.ICE), start); err != nil {
 			t.Fatal(err)
 		}
-		if ufrag := a.LocalCredentials(); ufrag.Ufrag != s.ServerICE.Ufrag {
+		if ufrag := a.LocalCredentials(); ufrag.Ufrag != responder.ICE.Ufrag {
 			t.Fatalf("local ufrag %q", ufrag.Ufrag)
 		}
 
@@ -38,36 +70,41 @@ func TestReplayCorpus(t *testing.T) {
 		captured := map[stun.TransactionID]conformance.Datagram{}
 		var m stun.Message
 		for _, d := range s.Datagrams {
-			if demux.Classify(d.Payload) == demux.STUN && s.FromServer(d) {
+			if demux.Classify(d.Payload) == demux.STUN && fromResponder(d) {
 				if err := m.Unmarshal(d.Payload); err != nil {
 					t.Fatal(err)
 				}
-				captured[m.TransactionID] = d
+				if m.Type.Class != stun.ClassRequest {
+					captured[m.TransactionID] = d
+				}
 			}
 		}
 
-		serverMI := stun.NewShortTermIntegrity(s.ServerICE.Pwd)
+		serverMI := stun.NewShortTermIntegrity(responder.ICE.Pwd)
 		var requests, nominations int
 		var lastRequest time.Time
 		var firstMedia *conformance.Datagram
 		var lastNomination []byte
 		for i, d := range s.Datagrams {
 			if demux.Classify(d.Payload) != demux.STUN {
-				if firstMedia == nil && s.FromBrowser(d) && demux.Classify(d.Payload) != demux.Unknown {
+				if firstMedia == nil && fromRequester(d) && demux.Classify(d.Payload) != demux.Unknown {
 					firstMedia = &s.Datagrams[i]
 				}
 				continue
 			}
-			if !s.FromBrowser(d) {
+			if !fromRequester(d) {
 				continue
-			}
-			requests++
-			ufrag, ok := ice.LocalUfrag(d.Payload)
-			if !ok || string(ufrag) != s.ServerICE.Ufrag {
-				t.Errorf("frame %d: LocalUfrag %q, %v; want %q", d.N, ufrag, ok, s.ServerICE.Ufrag)
 			}
 			if err := m.Unmarshal(d.Payload); err != nil {
 				t.Fatal(err)
+			}
+			if m.Type.Class != stun.ClassRequest {
+				continue // the requester's answers to the other side's checks
+			}
+			requests++
+			ufrag, ok := ice.LocalUfrag(d.Payload)
+			if !ok || string(ufrag) != responder.ICE.Ufrag {
+				t.Errorf("frame %d: LocalUfrag %q, %v; want %q", d.N, ufrag, ok, responder.ICE.Ufrag)
 			}
 			if m.UseCandidate() {
 				nominations++
@@ -101,17 +138,19 @@ func TestReplayCorpus(t *testing.T) {
 			t.Fatalf("corpus has %d requests, %d nominations", requests, nominations)
 		}
 
-		// The nominated pair is the browser's address the capture shows,
+		// The nominated pair is the requester's address the capture shows,
 		// and the one it sends media from.
 		p, ok := a.SelectedPair()
 		if !ok {
 			t.Fatal("no selected pair after the replay")
 		}
-		if p.Remote != s.Browser || p.Local != s.Server {
-			t.Errorf("selected pair %v→%v, want %v→%v", p.Local, p.Remote, s.Server, s.Browser)
+		if p.Remote != remote || p.Local != local {
+			t.Errorf("selected pair %v→%v, want %v→%v", p.Local, p.Remote, local, remote)
 		}
-		if firstMedia == nil || firstMedia.Src != p.Remote {
-			t.Errorf("browser sends media from %v, selected remote %v", firstMedia.Src, p.Remote)
+		if firstMedia == nil {
+			t.Logf("%s sends no media or DTLS: nothing to compare the selected pair with", requester.Side)
+		} else if firstMedia.Src != p.Remote {
+			t.Errorf("%s sends media from %v, selected remote %v", requester.Side, firstMedia.Src, p.Remote)
 		}
 		e, ok := a.PollEvent()
 		if !ok || e.Kind != ice.EventConnected || e.Pair != p {
@@ -128,7 +167,7 @@ func TestReplayCorpus(t *testing.T) {
 		// from another address a second later (MESSAGE-INTEGRITY does not
 		// cover the source), moves the selected pair there.
 		moved := netip.AddrPortFrom(netip.MustParseAddr("203.0.113.9"), 40000)
-		if err := a.HandleSTUN(lastNomination, s.Server, moved, lastRequest.Add(time.Second)); err != nil {
+		if err := a.HandleSTUN(lastNomination, local, moved, lastRequest.Add(time.Second)); err != nil {
 			t.Fatalf("nomination from %v: %v", moved, err)
 		}
 		tx, _ := a.PollTransmit()
@@ -165,7 +204,7 @@ func TestReplayCorpus(t *testing.T) {
 		if got := deadline.Sub(lastRequest); got != 30*time.Second {
 			t.Errorf("consent deadline %v after the last request on the selected pair, want 30s", got)
 		}
-	})
+	}
 }
 
 func compareResponse(t *testing.T, reqN, respN int, got, want []byte, mi *stun.Integrity) {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plainrtc/plainrtc/internal/tsharktest"
 )
 
 // sfuCompound builds, with the package's builders, what an SFU sends: an SR
@@ -34,10 +36,7 @@ func sfuCompound(t *testing.T) []byte {
 // TestBuildersAgainstTshark lets Wireshark's RTCP dissector read the built
 // compound and compares the fields it reports with what was built.
 func TestBuildersAgainstTshark(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark not installed; this oracle test needs it")
-	}
+	tshark := tsharktest.Path(t, "RTCP builders against Wireshark's RTCP dissector")
 	b := sfuCompound(t)
 	path := filepath.Join(t.TempDir(), "sfu.pcap")
 	writePcap(t, path, [][]byte{b})

@@ -2,6 +2,7 @@ package rtcp_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"maps"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/plainrtc/plainrtc/conformance"
+	"github.com/plainrtc/plainrtc/internal/demux"
 	"github.com/plainrtc/plainrtc/rtcp"
 	"github.com/plainrtc/plainrtc/srtp"
 )
@@ -96,16 +98,17 @@ func decryptRTCP(t *testing.T, s *conformance.Session) []clearRTCP {
 		}
 		out = append(out, clearRTCP{d.N, s.FromBrowser(d), clear})
 	}
-	if len(out) != s.Truth.Counts.SRTCPOK {
+	if s.HasTruth && len(out) != s.Truth.Counts.SRTCPOK {
 		t.Fatalf("%d SRTCP packets decrypted, truth.json says %d", len(out), s.Truth.Counts.SRTCPOK)
 	}
 	return out
 }
 
-// offerCNAMEs reads a=ssrc:<ssrc> cname:<cname> lines (RFC 5576 §4.1).
-func offerCNAMEs(sdp []byte) map[uint32]string {
+// sdpCNAMEs reads a=ssrc:<ssrc> cname:<cname> lines (RFC 5576 §4.1) of
+// both descriptions.
+func sdpCNAMEs(sdps ...[]byte) map[uint32]string {
 	m := map[uint32]string{}
-	for _, line := range strings.Split(string(sdp), "\r\n") {
+	for _, line := range strings.Split(string(bytes.Join(sdps, nil)), "\r\n") {
 		var ssrc uint32
 		var cname string
 		if n, _ := fmt.Sscanf(line, "a=ssrc:%d cname:%s", &ssrc, &cname); n == 2 {
@@ -115,13 +118,13 @@ func offerCNAMEs(sdp []byte) map[uint32]string {
 	return m
 }
 
-// streamSSRCs are the SSRCs of the RTP streams truth.json lists.
+// streamSSRCs are the SSRCs of the session's RTP streams, read from the
+// SRTP headers (RFC 3711 §3.1 leaves the RTP header in clear).
 func streamSSRCs(s *conformance.Session) map[uint32]bool {
 	m := map[uint32]bool{}
-	for k := range s.Truth.RTPStreams {
-		var ssrc uint32
-		if _, err := fmt.Sscanf(k, "%d/", &ssrc); err == nil {
-			m[ssrc] = true
+	for _, d := range s.Datagrams {
+		if demux.Classify(d.Payload) == demux.RTP && len(d.Payload) >= 12 {
+			m[binary.BigEndian.Uint32(d.Payload[8:])] = true
 		}
 	}
 	return m
@@ -133,21 +136,31 @@ func streamSSRCs(s *conformance.Session) map[uint32]bool {
 // same bytes, as does the whole compound. The per-type counts equal
 // truth.json's rtcp_types (pion's names; see pionName for the mapping).
 // Decoded values are checked against the session: report blocks and NACKs
-// name SSRCs of streams in the capture, SDES CNAMEs match the offer's
-// a=ssrc cname lines, and the browser's transport-cc feedback is rebuilt
-// byte for byte by TWCCBuilder from the (seq, arrival) pairs it carries.
-// Every TWCC packet (both directions) is also decoded by tshark, whose
-// chunks, sequence numbers and deltas must equal ours.
-func TestCorpus(t *testing.T) {
-	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+// name SSRCs of streams in the capture, SDES CNAMEs match the SDPs' a=ssrc
+// cname lines, and transport-cc feedback is rebuilt byte for byte by
+// TWCCBuilder from the (seq, arrival) pairs it carries: all of it in at
+// least one direction (Chrome's and Firefox's encoders make TWCCBuilder's
+// chunk choices; pion's, the answerer here, not always), whichever side the
+// roles say sent it. Every TWCC packet (both directions) is also decoded by
+// tshark, whose chunks, sequence numbers and deltas must equal ours. A
+// session without SRTCP (data channel only) skips.
+func TestCorpus(t *testing.T)        { conformance.ForEachSession(t, checkCorpusRTCP) }
+func TestCorpusDerived(t *testing.T) { conformance.ForEachDerived(t, checkCorpusRTCP) }
+
+func checkCorpusRTCP(t *testing.T, s *conformance.Session) {
+	{
 		counts := map[string]int{}
 		streams := streamSSRCs(s)
-		cnames := offerCNAMEs(s.Offer)
+		cnames := sdpCNAMEs(s.Offer, s.Answer)
 		var d rtcp.Decoder
 		var strict, cnameOK, blocks, nacks, twccBrowser, twccRebuilt, twccServer, twccServerRebuilt int
 		var out []byte
 		var twccPkts [][]byte
-		for _, c := range decryptRTCP(t, s) {
+		clear := decryptRTCP(t, s)
+		if len(clear) == 0 {
+			t.Skipf("no SRTCP in the session (the browser sends %v): nothing to decode", s.Roles.BrowserPeer().Sends)
+		}
+		for _, c := range clear {
 			if err := rtcp.ValidateReducedSize(c.b); err != nil {
 				t.Errorf("frame %d: %v", c.frame, err)
 				continue
@@ -200,7 +213,7 @@ func TestCorpus(t *testing.T) {
 						got, ok := d.SourceDescription.CNAME(ch.Source)
 						if want, inOffer := cnames[ch.Source]; ok && inOffer {
 							if string(got) != want {
-								t.Errorf("frame %d: SDES CNAME %q for %d, offer says %q", c.frame, got, ch.Source, want)
+								t.Errorf("frame %d: SDES CNAME %q for %d, the SDP says %q", c.frame, got, ch.Source, want)
 							}
 							cnameOK++
 						}
@@ -210,9 +223,7 @@ func TestCorpus(t *testing.T) {
 					same := rebuildTWCC(t, &d.TransportCC, p.Raw)
 					if c.fromBrowser {
 						twccBrowser++
-						if !same {
-							t.Errorf("frame %d: browser TWCC not reproduced by TWCCBuilder", c.frame)
-						} else {
+						if same {
 							twccRebuilt++
 						}
 					} else {
@@ -230,16 +241,24 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("frame %d: compound does not round-trip", c.frame)
 			}
 		}
-		if !maps.Equal(counts, s.Truth.RTCPTypes) {
+		if s.HasTruth && !maps.Equal(counts, s.Truth.RTCPTypes) {
 			t.Errorf("RTCP types %v, truth.json %v", counts, s.Truth.RTCPTypes)
 		}
-		if cnameOK == 0 || blocks == 0 || twccBrowser == 0 {
-			t.Errorf("semantic checks ran on nothing: %d CNAMEs, %d report blocks, %d browser TWCC", cnameOK, blocks, twccBrowser)
+		if cnameOK+blocks+nacks+len(twccPkts) == 0 {
+			t.Errorf("semantic checks ran on nothing: %d CNAMEs, %d report blocks, %d NACKs, %d TWCC", cnameOK, blocks, nacks, len(twccPkts))
 		}
-		t.Run("TWCC against tshark", func(t *testing.T) { rtcp.TsharkCheckTWCC(t, twccPkts) })
-		t.Logf("%d SRTCP packets; %d full compounds (RFC 3550 A.2), the rest reduced-size; types %v; %d CNAMEs match the offer; %d RR blocks and %d NACKs name known streams; browser TWCC rebuilt byte for byte %d/%d; the answerer's (pion) %d/%d",
-			s.Truth.Counts.SRTCPOK, strict, counts, cnameOK, blocks, nacks, twccRebuilt, twccBrowser, twccServerRebuilt, twccServer)
-	})
+		fullDir := (twccBrowser > 0 && twccRebuilt == twccBrowser) || (twccServer > 0 && twccServerRebuilt == twccServer)
+		if len(twccPkts) > 0 && !fullDir {
+			t.Errorf("TWCC rebuilt byte for byte: browser %d/%d, server %d/%d; want all of one direction's", twccRebuilt, twccBrowser, twccServerRebuilt, twccServer)
+		}
+		if len(twccPkts) > 0 {
+			t.Run("TWCC against tshark", func(t *testing.T) { rtcp.TsharkCheckTWCC(t, twccPkts) })
+		} else {
+			t.Log("no transport-cc feedback in the session: TWCC checks skipped")
+		}
+		t.Logf("%d SRTCP packets; %d full compounds (RFC 3550 A.2), the rest reduced-size; types %v; %d CNAMEs match the SDPs; %d RR blocks and %d NACKs name known streams; browser's TWCC rebuilt byte for byte %d/%d; the server's %d/%d",
+			len(clear), strict, counts, cnameOK, blocks, nacks, twccRebuilt, twccBrowser, twccServerRebuilt, twccServer)
+	}
 }
 
 // rebuildTWCC feeds the packets p reports, with the arrival times it

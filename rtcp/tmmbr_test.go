@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plainrtc/plainrtc/internal/tsharktest"
 )
 
 // RFC 5104 §4.2.1.1: 6-bit exponent, 17-bit mantissa, 9-bit overhead.
@@ -94,10 +96,7 @@ func TestTMMBRSetBitrateRange(t *testing.T) {
 // Wireshark's RTCP dissector, as an independent reader, sees the fields a
 // built TMMBR and TMMBN carry.
 func TestTMMBRAgainstTshark(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark not installed; this oracle test needs it")
-	}
+	tshark := tsharktest.Path(t, "TMMBR/TMMBN against Wireshark's RTCP dissector")
 	r := TMMBR{SenderSSRC: 1, Entries: []TMMBREntry{{SSRC: 0xabcd, Overhead: 40}}}
 	r.Entries[0].SetBitrate(1_200_000)
 	// Overhead stays below 256: tshark shows only the low 8 of its 9 bits.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plainrtc/plainrtc/internal/tsharktest"
 )
 
 // writePcap writes each payload as one UDP datagram 127.0.0.1:5000 →
@@ -83,10 +85,7 @@ func TsharkCheckTWCC(t *testing.T, pkts [][]byte) {
 	if len(pkts) == 0 {
 		t.Fatal("no TWCC packets to check")
 	}
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark not installed; this oracle test needs it")
-	}
+	tshark := tsharktest.Path(t, "TWCC cross-check against Wireshark's RTCP dissector")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "twcc.pcap")
 	writePcap(t, path, pkts)

@@ -57,7 +57,7 @@
 //	n                 frame number, as Wireshark numbers it
 //	time              capture time, RFC 3339 with nanoseconds (absent when the block has none)
 //	src, dst          "ip:port"
-//	dir               "browser>server" or "server>browser" (the browser sends the first STUN Binding request)
+//	dir               "browser>server" or "server>browser" (sides and browser from conformance.DeriveRoles)
 //	len               UDP payload bytes
 //	class             RFC 7983 class, or "skipped" for a frame that is not a UDP datagram
 //	reason            class "skipped": why

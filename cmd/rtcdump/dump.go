@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
-	"net/netip"
 	"os"
 	"time"
 
@@ -20,12 +19,15 @@ type options struct {
 
 // dumper decodes the frames of one capture.
 type dumper struct {
-	browser, server netip.AddrPort // from the first STUN Binding request; invalid if none
-	hello           *conformance.DTLSHello
-	sdp             *sdpInfo
-	stun            stunState
-	srtp            *srtpState // nil without -keylog
-	sum             summary
+	// roles says which side sent each datagram, who is the browser and
+	// who the DTLS client (conformance.DeriveRoles: the same logic the
+	// corpus tests use); sides are unknown for a capture without ICE checks.
+	roles conformance.Roles
+	hello *conformance.DTLSHello
+	sdp   *sdpInfo
+	stun  stunState
+	srtp  *srtpState // nil without -keylog
+	sum   summary
 }
 
 // dumpFile reads a capture and writes one text block or JSON object per
@@ -44,9 +46,20 @@ func dumpFile(path string, opts options, out io.Writer) error {
 		}
 	}
 	d.stun = newSTUNState(d.sdp)
-	d.browser, d.server, _ = conformance.FindBrowser(datagrams)
 	if h, err := conformance.FindDTLSHello(datagrams); err == nil {
 		d.hello = &h
+	}
+	var offer, answer []byte
+	if opts.offerPath != "" {
+		if offer, err = os.ReadFile(opts.offerPath); err != nil {
+			return err
+		}
+		if answer, err = os.ReadFile(opts.answerPath); err != nil {
+			return err
+		}
+	}
+	if d.roles, err = conformance.DeriveRoles(datagrams, offer, answer, d.hello, nil); err != nil {
+		return err
 	}
 	if opts.keylogPath != "" {
 		if d.srtp, err = newSRTPState(opts.keylogPath, d.hello); err != nil {
@@ -103,17 +116,18 @@ func skippedRecord(s conformance.SkippedFrame) *record {
 	return &record{N: s.N, Class: "skipped", Reason: s.Reason}
 }
 
-// direction names who sent a datagram, when the capture shows who is who.
+// direction names who sent a datagram, when the capture shows who is who
+// (conformance.Roles: sides by the ICE checks' USERNAMEs, the browser by
+// a=ice-lite or, failing that, as the offerer).
 func (d *dumper) direction(dg conformance.Datagram) string {
+	side, ok := d.roles.Sender(dg)
 	switch {
-	case !d.server.IsValid():
+	case !ok:
 		return ""
-	case dg.Src == d.server:
-		return "server>browser"
-	case dg.Dst == d.server:
+	case side == d.roles.Browser:
 		return "browser>server"
 	}
-	return ""
+	return "server>browser"
 }
 
 // decode classifies a datagram (RFC 7983) and decodes it by class.
@@ -178,16 +192,15 @@ func (d *dumper) decodeRTCP(r *record, dg conformance.Datagram) error {
 	return nil
 }
 
-// fromDTLSClient reports whether dg was sent by the DTLS client.
+// fromDTLSClient reports whether dg was sent by the DTLS client: by the
+// side the roles tie its addresses to (so every address of a side, e.g. a
+// second candidate, counts), else by the hello's addresses.
 func (d *dumper) fromDTLSClient(dg conformance.Datagram) bool {
 	if d.hello == nil {
 		return false
 	}
-	if d.hello.Client == d.server {
-		return dg.Src == d.server
+	if side, ok := d.roles.Sender(dg); ok && d.roles.DTLSClientKnown {
+		return side == d.roles.DTLSClient
 	}
-	if d.hello.Server == d.server {
-		return dg.Src != d.server
-	}
-	return dg.Src == d.hello.Client
+	return dg.Src == d.hello.Client || (dg.Src != d.hello.Server && dg.Dst == d.hello.Server)
 }

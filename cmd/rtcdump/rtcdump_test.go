@@ -352,7 +352,7 @@ func FuzzDecodeDatagram(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	d := &dumper{browser: s.Browser, server: s.Server, hello: &s.Hello, sdp: info, stun: newSTUNState(info), srtp: st}
+	d := &dumper{roles: s.Roles, hello: &s.Hello, sdp: info, stun: newSTUNState(info), srtp: st}
 	f.Fuzz(func(t *testing.T, p []byte) {
 		r := d.decode(conformance.Datagram{N: 1, Src: s.Browser, Dst: s.Server, Payload: p})
 		var buf bytes.Buffer
@@ -362,5 +362,90 @@ func FuzzDecodeDatagram(f *testing.F) {
 		if _, err := json.Marshal(r); err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// TestDerivedDecrypt: rtcdump takes its roles from conformance.DeriveRoles,
+// so on every derived variant of every session (audio or data channel only,
+// browser as answerer, DTLS roles swapped, full ICE with checks both ways)
+// it labels each datagram with the side that sent it, verifies every STUN
+// message (integrity and fingerprint) and authenticates 100% of SRTP and
+// SRTCP in both directions. The variant is written to a folder and run
+// through the command line with its documented flags; the JSON rows keep
+// their field names (class, stun.integrity, stun.fingerprint, srtp.auth).
+func TestDerivedDecrypt(t *testing.T) {
+	conformance.ForEachDerived(t, func(t *testing.T, s *conformance.Session) {
+		orig, err := conformance.Load(filepath.Join(conformance.CorpusDir(), strings.Split(s.Name, "/")[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := conformance.DeriveFiles(orig, s.Derived)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := f.WriteDir(dir); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runDump(t, "-json", "-sdp", filepath.Join(dir, "offer.sdp")+","+filepath.Join(dir, "answer.sdp"),
+			"-keylog", filepath.Join(dir, "keylog.txt"), filepath.Join(dir, "session.pcap"))
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		recs, _ := jsonRecords(t, out)
+		if len(recs) != len(s.Datagrams) {
+			t.Fatalf("%d records for %d datagrams", len(recs), len(s.Datagrams))
+		}
+		var n [4]int // stun, srtp, srtcp, and of them authenticated/verified
+		var ok [4]int
+		for i, r := range recs {
+			d := s.Datagrams[i]
+			want := "server>browser"
+			if s.FromBrowser(d) {
+				want = "browser>server"
+			}
+			if r.Dir != want {
+				t.Errorf("frame %d: direction %q, the roles say %q", r.N, r.Dir, want)
+			}
+			switch r.Class {
+			case "stun":
+				n[0]++
+				if r.STUN != nil && r.STUN.Integrity == "ok" && r.STUN.Fingerprint == "ok" {
+					ok[0]++
+				} else {
+					t.Errorf("frame %d: stun %+v", r.N, r.STUN)
+				}
+			case "rtp", "rtcp":
+				k := 1
+				if r.Class == "rtcp" {
+					k = 2
+				}
+				n[k]++
+				if r.SRTP != nil && r.SRTP.Auth == "ok" {
+					ok[k]++
+				} else {
+					t.Errorf("frame %d (%s): srtp %+v", r.N, r.Dir, r.SRTP)
+				}
+			}
+		}
+		if n[0] == 0 {
+			t.Error("no STUN records")
+		}
+		// The rows' field names, read without the record type.
+		for _, line := range strings.Split(out, "\n") {
+			if !strings.Contains(line, `"class":"rtp"`) {
+				continue
+			}
+			var row map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(line), &row); err != nil {
+				t.Fatal(err)
+			}
+			var auth map[string]any
+			if err := json.Unmarshal(row["srtp"], &auth); err != nil || auth["auth"] != "ok" {
+				t.Errorf("row srtp.auth: %s (%v)", row["srtp"], err)
+			}
+			break
+		}
+		t.Logf("STUN %d/%d verified, SRTP %d/%d and SRTCP %d/%d authenticated (%s)", ok[0], n[0], ok[1], n[1], ok[2], n[2], s.Roles.String())
 	})
 }

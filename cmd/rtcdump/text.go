@@ -12,8 +12,8 @@ import (
 // writeHeader prints what the capture is and who is who.
 func writeHeader(w io.Writer, path string, st conformance.CaptureStats, d *dumper) {
 	fmt.Fprintf(w, "%s: %s, %d frames, %d UDP, %d skipped\n", path, st.Format, st.Frames, st.UDP, len(st.Skipped))
-	if d.server.IsValid() {
-		fmt.Fprintf(w, "browser %v (first STUN Binding request), server %v\n", d.browser, d.server)
+	if b, v := d.roles.BrowserPeer(), d.roles.ServerPeer(); len(b.Addrs) > 0 && len(v.Addrs) > 0 {
+		fmt.Fprintf(w, "browser %v, server %v; %s\n", b.MediaAddr, v.MediaAddr, d.roles.String())
 	}
 	if d.hello != nil {
 		fmt.Fprintf(w, "DTLS client %v, server %v, cipher suite 0x%04x, %s (RFC 5764 §4.1.2)\n",

@@ -15,17 +15,27 @@ import (
 	"github.com/plainrtc/plainrtc/stun"
 )
 
-// corpusICE authenticates the browser's checks with the server's ice-pwd
-// from the captured SDP answer, like the ice agent would.
+// corpusICE authenticates what the browser sent as the server's ICE agent
+// would: its checks with the server's ice-pwd (the receiver's, RFC 8445
+// §7.2.2), its answers to the server's own checks (full ICE) with the
+// browser's (the responder's, §7.3).
 type corpusICE struct {
-	pwd             string
+	pwd, remotePwd  string
 	stunOK, stunBad atomic.Int64
 	rtp, rtcp       atomic.Int64
 }
 
 func (h *corpusICE) HandleSTUN(msg []byte, _ netip.AddrPort) transport.STUNVerdict {
 	var m stun.Message
-	if m.Unmarshal(msg) != nil || stun.NewShortTermIntegrity(h.pwd).Check(&m) != nil {
+	if m.Unmarshal(msg) != nil {
+		h.stunBad.Add(1)
+		return transport.STUNRejected
+	}
+	pwd := h.pwd
+	if m.Type.Class != stun.ClassRequest {
+		pwd = h.remotePwd
+	}
+	if stun.NewShortTermIntegrity(pwd).Check(&m) != nil {
 		h.stunBad.Add(1)
 		return transport.STUNRejected
 	}
@@ -37,11 +47,23 @@ func (h *corpusICE) HandleRTCP([]byte, netip.AddrPort) { h.rtcp.Add(1) }
 
 // TestCorpusBrowserTrafficRouted replays every datagram the browser sent in
 // each captured session into a mux, one loopback socket per browser source
-// address: every STUN check must reach the peer by its USERNAME and
-// authenticate, and every DTLS, SRTP and SRTCP datagram from an
-// authenticated address must be routed to it, with no drop.
+// address: every STUN check must reach the peer by its USERNAME (answers to
+// the server's checks by their bound address) and authenticate, and every
+// DTLS, SRTP and SRTCP datagram from an authenticated address must be
+// routed to it, with no drop. Which side is the browser, and so which
+// datagrams are replayed, comes from the session's roles; the derived
+// variants (browser as answerer, DTLS roles swapped, full ICE, audio or
+// data only) run too.
 func TestCorpusBrowserTrafficRouted(t *testing.T) {
-	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+	conformance.ForEachSession(t, routeBrowserTraffic)
+}
+
+func TestCorpusBrowserTrafficRoutedDerived(t *testing.T) {
+	conformance.ForEachDerived(t, routeBrowserTraffic)
+}
+
+func routeBrowserTraffic(t *testing.T, s *conformance.Session) {
+	{
 		m, err := transport.Listen(transport.Config{
 			Addr:   netip.MustParseAddrPort("127.0.0.1:0"),
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -50,13 +72,13 @@ func TestCorpusBrowserTrafficRouted(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer m.Close()
-		h := &corpusICE{pwd: s.ServerICE.Pwd}
+		h := &corpusICE{pwd: s.ServerICE.Pwd, remotePwd: s.BrowserICE.Pwd}
 		if _, err := m.AddPeer(s.ServerICE.Ufrag, h); err != nil {
 			t.Fatal(err)
 		}
 		socks := map[netip.AddrPort]*net.UDPConn{}
 		bound := map[netip.AddrPort]bool{}
-		var want struct{ stun, dtls, rtp, rtcp uint64 }
+		var want struct{ stun, dtls, rtp, rtcp, unbound uint64 }
 		sent := uint64(0)
 		dst := net.UDPAddrFromAddrPort(m.LocalAddrPort())
 		for _, d := range s.Datagrams {
@@ -73,10 +95,16 @@ func TestCorpusBrowserTrafficRouted(t *testing.T) {
 			}
 			switch demux.Classify(d.Payload) {
 			case demux.STUN:
-				want.stun++
 				if _, ok := stunRequest(d.Payload); ok {
 					bound[d.Src] = true
+				} else if !bound[d.Src] {
+					// An answer to the server's own check (full ICE) before
+					// the browser's check bound its address: a mux that
+					// sends no checks has no peer for it (no USERNAME).
+					want.unbound++
+					break
 				}
+				want.stun++
 			case demux.DTLS:
 				if bound[d.Src] {
 					want.dtls++
@@ -114,11 +142,20 @@ func TestCorpusBrowserTrafficRouted(t *testing.T) {
 		if h.rtp.Load() != int64(want.rtp) || h.rtcp.Load() != int64(want.rtcp) {
 			t.Errorf("handler got rtp %d rtcp %d", h.rtp.Load(), h.rtcp.Load())
 		}
-		if want.dtls == 0 || want.rtp == 0 {
-			t.Errorf("corpus session carries no browser DTLS (%d) or SRTP (%d)", want.dtls, want.rtp)
+		if want.dtls == 0 {
+			t.Errorf("corpus session carries no browser DTLS: WebRTC needs it (RFC 8827 §6.5)")
+		}
+		if want.rtp == 0 && s.Roles.BrowserPeer().Sent[demux.RTP] == 0 {
+			t.Logf("the browser sent no SRTP (it sends %v): nothing of that class to route", s.Roles.BrowserPeer().Sends)
 		}
 		for r := transport.DropReason(0); r.String() != "unknown"; r++ {
 			if r == transport.DropQueueFull {
+				continue
+			}
+			if r == transport.DropUnknownUfrag {
+				if n := c.Drops(r); n != want.unbound {
+					t.Errorf("%d drops for %s, want %d (answers arriving before any check bound their address)", n, r, want.unbound)
+				}
 				continue
 			}
 			if n := c.Drops(r); n != 0 {
@@ -126,7 +163,7 @@ func TestCorpusBrowserTrafficRouted(t *testing.T) {
 			}
 		}
 		t.Logf("routed %d browser datagrams: stun %d dtls %d rtp %d rtcp %d", sent, want.stun, want.dtls, want.rtp, want.rtcp)
-	})
+	}
 }
 
 // stunRequest reports whether b is a Binding request (the kind that
