@@ -15,10 +15,13 @@ is {"event": "result", ...}. Diagnostics go to stderr.
 publish: offers Opus (audiotestsrc ! opusenc ! rtpopuspay) and VP8
 (videotestsrc ! vp8enc ! rtpvp8pay), sendonly, and a data channel; POSTs
 the offer (application/sdp) to /whip/ROOM; applies the 201 answer; once the
-channel opens sends one binary message of exactly the answer's
-a=max-message-size (RFC 8841 §6.1; 65536 when absent, §6.1 too) and checks
-the echo byte for byte. It keeps publishing until stdin reaches EOF (or
---timeout), then DELETEs the resource and prints the result.
+channel opens sends a 64 KiB binary message, then one of exactly the size
+the session allows (RFC 8841 §6.1: the smaller of the answer's and the
+offer's a=max-message-size, 65536 for a side without one), and checks each
+echo byte for byte. webrtcbin 1.22 writes no a=max-message-size, so it
+sends at most 64 KiB unless --offer-max-message-size adds one to its offer.
+It keeps publishing until stdin reaches EOF (or --timeout), then DELETEs
+the resource and prints the result.
 
 play: offers recvonly Opus and VP8 to /whep/ROOM, applies the answer, and
 counts for --seconds after connecting the RTP buffers each depayloader
@@ -88,12 +91,16 @@ def check():
     return 0 if not missing else 1
 
 
+# No proxy from the environment: the server is on a local address.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def http(method, url, body=None, content_type=None, timeout=10):
     req = urllib.request.Request(url, data=body, method=method)
     if content_type:
         req.add_header("Content-Type", content_type)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with OPENER.open(req, timeout=timeout) as resp:
             return resp.status, dict(resp.headers), resp.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
@@ -187,10 +194,29 @@ class Peer:
     def on_offer_created(self, promise, _):
         reply = promise.get_reply()
         offer = reply.get_value("offer")
+        if self.args.offer_max_message_size:
+            offer = self.with_max_message_size(offer, self.args.offer_max_message_size)
         self.webrtc.emit("set-local-description", offer, Gst.Promise.new())
         # Wait for gathering to complete: WHIP/WHEP POST a full offer.
         self.webrtc.connect("notify::ice-gathering-state", self.on_gathering)
         self.on_gathering()
+
+    @staticmethod
+    def with_max_message_size(offer, size):
+        """The offer with a=max-message-size:size in its data channel section.
+
+        webrtcbin 1.22 writes no a=max-message-size, and sends at most the
+        smaller of its local description's value and the remote one's, each
+        65536 when absent (RFC 8841 §6.1): without this it never sends more
+        than 64 KiB, whatever the answer advertises. With it, both sides may
+        send up to min(size, the answer's value).
+        """
+        text = offer.sdp.as_text()
+        text = re.sub(r"^(a=sctp-port:\d+\r?\n)", r"\g<1>a=max-message-size:%d\r\n" % size, text, flags=re.M)
+        ok, msg = GstSdp.SDPMessage.new_from_text(text)
+        if ok != GstSdp.SDPResult.OK:
+            raise RuntimeError("munged offer does not parse: %s" % ok)
+        return GstWebRTC.WebRTCSessionDescription.new(GstWebRTC.WebRTCSDPType.OFFER, msg)
 
     def on_gathering(self, *_):
         if self.webrtc.get_property("ice-gathering-state") != GstWebRTC.WebRTCICEGatheringState.COMPLETE:
@@ -204,6 +230,8 @@ class Peer:
     def post_offer(self):
         offer = self.webrtc.get_property("local-description").sdp.as_text()
         self.result["offer_rtpmaps"] = re.findall(r"a=rtpmap:\S+ (\S+)", offer)
+        m = re.search(r"^a=max-message-size:(\d+)", offer, re.M)
+        self.result["offer_max_message_size"] = int(m.group(1)) if m else None
         url = "%s/%s/%s" % (self.args.url.rstrip("/"), self.kind, urllib.parse.quote(self.args.room))
         log("POST", url, "offer:\n" + offer)
         try:
@@ -288,7 +316,8 @@ class Publisher(Peer):
         self.negotiated = False
         self.channel = None
         self.sent = None
-        self.result.update(channel_open=False, message_size=None, bytes_sent=0, echo_bytes=0, echo_ok=False)
+        self.result.update(channel_open=False, message_size=None, bytes_sent=0, echo_bytes=0, echo_ok=False,
+                           messages=[])
         self.echo_done = False
         self.stdin_closed = False
 
@@ -327,29 +356,59 @@ class Publisher(Peer):
 
     def on_channel_open(self):
         self.result["channel_open"] = True
-        size = self.result["answer_max_message_size"] or DEFAULT_MAX_MESSAGE_SIZE
-        # A message no compressor or pattern matcher could fake: bytes of a
-        # hash chain, so any reordered, truncated or altered chunk shows.
-        chunks, h = [], hashlib.sha256(b"plainrtc gstreamer echo").digest()
-        while sum(map(len, chunks)) < size:
+        # RFC 8841 §6.1: each side sends at most what the other advertised
+        # (64 KiB when it advertised nothing); an echo goes both ways.
+        size = min(self.result["answer_max_message_size"] or DEFAULT_MAX_MESSAGE_SIZE,
+                   self.result["offer_max_message_size"] or DEFAULT_MAX_MESSAGE_SIZE)
+        if self.args.message_size:
+            size = self.args.message_size  # by hand, to find where a size breaks
+        self.result["message_size"] = size
+        # What webrtcbin itself will send: it refuses (and closes the
+        # channel) above its SCTP transport's max-message-size.
+        sctp = self.webrtc.get_property("sctp-transport")
+        self.result["webrtcbin_max_message_size"] = sctp.get_property("max-message-size") if sctp else None
+        # First the 64 KiB every peer takes, then the full size: when the
+        # second fails the first shows the channel itself works.
+        self.sizes = [DEFAULT_MAX_MESSAGE_SIZE, size] if size > DEFAULT_MAX_MESSAGE_SIZE else [size]
+        self.send_next()
+        return False
+
+    @staticmethod
+    def payload(size, seed):
+        # Bytes of a hash chain: any reordered, truncated or altered chunk
+        # shows, and no two messages are alike.
+        chunks, h = [], hashlib.sha256(b"plainrtc gstreamer echo %d" % seed).digest()
+        while 32 * len(chunks) < size:
             h = hashlib.sha256(h).digest()
             chunks.append(h)
-        self.sent = b"".join(chunks)[:size]
-        self.result["message_size"] = size
-        self.result["sent_sha256"] = hashlib.sha256(self.sent).hexdigest()
-        log("data channel open; sending", size, "bytes")
-        self.channel.emit("send-data", GLib.Bytes.new(self.sent))
-        self.result["bytes_sent"] = size
+        return b"".join(chunks)[:size]
+
+    def send_next(self):
+        size = self.sizes[len(self.result["messages"])]
+        self.sent = self.payload(size, len(self.result["messages"]))
+        self.back = []
+        self.result["messages"].append({"size": size, "echo_bytes": 0, "fragments": 0, "ok": False,
+                                        "sent_sha256": hashlib.sha256(self.sent).hexdigest()})
+        log("sending", size, "bytes")
+        try:
+            self.channel.send_data_full(GLib.Bytes.new(self.sent))
+        except GLib.Error as e:
+            self.fail("webrtcbin refused to send %d bytes: %s (its SCTP transport's max-message-size: %s)"
+                      % (size, e.message, self.result["webrtcbin_max_message_size"]))
+            return
+        self.result["bytes_sent"] += size
         emit("sent", bytes=size)
-        return False
 
     def on_echo_timeout(self):
         # Recorded, but media goes on until stdin closes: a player may
         # still be counting.
         if not self.echo_done:
             what = "the %d-byte message" % len(self.sent) if self.sent else "anything (the data channel never opened)"
-            self.result["errors"].append("no echo of %s within %ss of connecting" % (what, self.args.echo_timeout))
-            emit("echo", bytes=0, ok=False)
+            got = sum(map(len, self.back)) if self.sent else 0
+            self.result["errors"].append("no echo of %s within %ss of connecting (%d bytes back)"
+                                         % (what, self.args.echo_timeout, got))
+            self.echo_done = True
+            emit("echo", bytes=got, ok=False)
         return False
 
     def on_message_data(self, ch, data):
@@ -360,14 +419,33 @@ class Publisher(Peer):
         GLib.idle_add(self.fail, "echo came back as a string of %d characters" % len(s or ""))
 
     def on_echo(self, got):
-        self.result["echo_bytes"] = len(got)
-        self.result["echo_sha256"] = hashlib.sha256(got).hexdigest()
-        self.result["echo_ok"] = got == self.sent
+        # webrtcbin hands a message larger than usrsctp's partial delivery
+        # point (about 64 KiB) to the application in pieces: its
+        # sctpassociation.c receive_cb ignores MSG_EOR. The pieces are
+        # joined here until the message's length is reached.
+        if self.echo_done or not self.sent:
+            self.result["errors"].append("unexpected %d bytes on the data channel" % len(got))
+            return False
+        self.back.append(got)
+        n = sum(map(len, self.back))
+        if n < len(self.sent):
+            return False
+        back = b"".join(self.back)
+        m = self.result["messages"][-1]
+        m.update(echo_bytes=n, fragments=len(self.back), ok=back == self.sent,
+                 echo_sha256=hashlib.sha256(back).hexdigest())
+        emit("echo-message", bytes=n, ok=m["ok"], fragments=len(self.back))
+        if not m["ok"]:
+            first = next((i for i, (a, b) in enumerate(zip(back, self.sent)) if a != b), min(n, len(self.sent)))
+            self.result["errors"].append("echo of the %d-byte message differs from it at byte %d (%d bytes back)"
+                                         % (len(self.sent), first, n))
+        if m["ok"] and len(self.result["messages"]) < len(self.sizes):
+            self.send_next()
+            return False
         self.echo_done = True
-        emit("echo", bytes=len(got), ok=self.result["echo_ok"])
-        if not self.result["echo_ok"]:
-            first = next((i for i, (a, b) in enumerate(zip(got, self.sent)) if a != b), min(len(got), len(self.sent)))
-            self.result["errors"].append("echo differs from the message at byte %d (%d bytes back, %d sent)" % (first, len(got), len(self.sent)))
+        self.result["echo_bytes"] = n
+        self.result["echo_ok"] = all(x["ok"] for x in self.result["messages"]) and len(self.result["messages"]) == len(self.sizes)
+        emit("echo", bytes=n, ok=self.result["echo_ok"])
         self.maybe_stop()
         return False
 
@@ -483,6 +561,10 @@ def main():
     ap.add_argument("--room", default="gst")
     ap.add_argument("--local-ip", default="127.0.0.1", help="the only address libnice gathers candidates on")
     ap.add_argument("--seconds", type=float, default=5, help="play: how long to count after connecting")
+    ap.add_argument("--offer-max-message-size", type=int, default=0,
+                    help="publish: advertise this a=max-message-size in the offer (webrtcbin advertises none)")
+    ap.add_argument("--message-size", type=int, default=0,
+                    help="publish: send this many bytes instead of the advertised a=max-message-size")
     ap.add_argument("--echo-timeout", type=float, default=10, help="publish: how long after connecting to wait for the echo")
     ap.add_argument("--timeout", type=float, default=40, help="give up after this many seconds")
     args = ap.parse_args()
