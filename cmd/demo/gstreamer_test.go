@@ -79,6 +79,8 @@ type gstResult struct {
 	Bytes int
 	// Missing packages, from "check".
 	MissingPackages []string `json:"missing_packages"`
+
+	raw string // the line as printed
 }
 
 // gstProc is one run of the script: its events (one JSON object a line on
@@ -137,6 +139,7 @@ func startGst(t *testing.T, ctx context.Context, name string, args ...string) *g
 				fmt.Fprintf(p.stderr, "test: %s printed a line that is not JSON: %q\n", name, sc.Text())
 				continue
 			}
+			e.raw = sc.Text()
 			p.events <- e
 		}
 		_ = cmd.Wait()
@@ -170,7 +173,7 @@ func (p *gstProc) wait(t *testing.T, ctx context.Context, names ...string) gstRe
 				}
 			}
 			if e.Event == "result" {
-				t.Fatalf("%s finished before reporting %v: %+v", p.name, names, e)
+				t.Fatalf("%s finished before reporting %v: %s", p.name, names, e.raw)
 			}
 		case <-ctx.Done():
 			t.Fatalf("%s did not report %v within %v", p.name, names, gstDeadline)
@@ -201,12 +204,13 @@ func requireGStreamer(t *testing.T) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	var c gstResult
-	if jerr := json.Unmarshal(bytes.TrimSpace(out), &c); jerr != nil || err != nil {
-		missing("%s %s check: %v; %s%s (apt-get install python3-gi python3-gst-1.0 gir1.2-gst-plugins-bad-1.0)",
-			gstPython, gstScript, err, stderr.Bytes(), out)
+	jerr := json.Unmarshal(bytes.TrimSpace(out), &c)
+	if jerr == nil && len(c.MissingPackages) > 0 {
+		missing("%s lacks elements the script uses; apt-get install %s", c.Gstreamer, strings.Join(c.MissingPackages, " "))
 	}
-	if len(c.MissingPackages) > 0 {
-		missing("%s lacks elements; apt-get install %s", c.Gstreamer, strings.Join(c.MissingPackages, " "))
+	if jerr != nil || err != nil {
+		missing("%s %s check: %v; %s%s (apt-get install python3-gi python3-gst-1.0 gir1.2-gst-plugins-bad-1.0 gir1.2-gst-plugins-base-1.0)",
+			gstPython, gstScript, err, stderr.Bytes(), out)
 	}
 }
 
@@ -284,8 +288,8 @@ func TestGStreamerPublishAndPlay(t *testing.T) {
 	pu := pub.wait(t, ctx, "result")
 	close(stopStats)
 	stats := peak()
-	t.Logf("publisher: %+v", pu)
-	t.Logf("player: %+v", pr)
+	t.Logf("publisher: %s", pu.raw)
+	t.Logf("player: %s", pr.raw)
 	t.Logf("SFU counters at their peak: rtp.in %d rtp.out %d rtcp.in %d rtcp.out %d sessions %d",
 		stats["rtp.in"], stats["rtp.out"], stats["rtcp.in"], stats["rtcp.out"], stats["sessions"])
 

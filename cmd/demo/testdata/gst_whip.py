@@ -68,7 +68,11 @@ ELEMENTS = {
     "rtpopusdepay": "gstreamer1.0-plugins-good",
     "rtpvp8pay": "gstreamer1.0-plugins-good",
     "rtpvp8depay": "gstreamer1.0-plugins-good",
-    "fakesink": "gstreamer1.0 (core)",
+    "audioconvert": "gstreamer1.0-plugins-base",
+    "audioresample": "gstreamer1.0-plugins-base",
+    "videoconvert": "gstreamer1.0-plugins-base",
+    "queue": "libgstreamer1.0-0",
+    "fakesink": "libgstreamer1.0-0",
 }
 
 # RFC 8841 §6.1: with no a=max-message-size the peer may assume 64 KiB.
