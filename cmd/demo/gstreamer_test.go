@@ -251,10 +251,11 @@ func statsPeak(r *rig, stop <-chan struct{}) func() map[string]uint64 {
 
 // GStreamer publishes Opus and VP8 with WHIP and opens a data channel;
 // while it publishes, a second webrtcbin plays the room with WHEP. The
-// publisher's ICE and DTLS connect, one data-channel message of exactly
-// the size the answer advertises (a=max-message-size, RFC 8841 §6.1) comes
-// back byte for byte, the player depayloads and decodes video frames and
-// audio, and the SFU's counters show what it received and forwarded.
+// publisher's ICE and DTLS connect; a 64 KiB data-channel message and then
+// one of exactly the size the answer advertises (a=max-message-size, RFC
+// 8841 §6.1; the offer advertises gstOfferMaxMessageSize) come back byte for
+// byte; the player depayloads and decodes video frames and audio; and the
+// SFU's counters show what it received and forwarded.
 func TestGStreamerPublishAndPlay(t *testing.T) {
 	t.Parallel() // mostly waits for GStreamer; runs beside the browser tests
 	requireGStreamer(t)
