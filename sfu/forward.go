@@ -70,6 +70,12 @@ func (r *rewriter) attach(src codec, srcExt []extmap) {
 		r.ptMap[src.PT&0x7f] = r.dst.PT
 	}
 	for _, s := range srcExt {
+		if s.URI == rtp.URIMid {
+			// The publisher's MID names its own m= section; forwarded, it
+			// would point the subscriber's BUNDLE demux (RFC 9143 §9.2)
+			// at the wrong one.
+			continue
+		}
 		for _, d := range r.dstExt {
 			if s.URI == d.URI {
 				m[s.ID] = d.ID

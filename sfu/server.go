@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/plainrtc/plainrtc/sdp"
 	"github.com/plainrtc/plainrtc/sfu/transport"
 )
 
@@ -77,6 +78,7 @@ type Server struct {
 	sessions map[string]*session
 	closed   bool
 	retired  map[string]uint64 // the counters of ended sessions, so Stats only grows
+	seq      map[string]uint64 // sessions opened, by kind (default names)
 	ended    map[string]uint64 // ended sessions by endReasonClass
 
 	counters ioCounters
@@ -130,7 +132,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, mux: mux, pool: newSenderPool(cfg.SenderWorkers),
 		rooms: map[string]*roomHost{}, sessions: map[string]*session{}, done: make(chan struct{}),
-		retired: map[string]uint64{}, ended: map[string]uint64{}}
+		retired: map[string]uint64{}, ended: map[string]uint64{}, seq: map[string]uint64{}}
 	s.port = mux.LocalAddrPort().Port()
 	adv := cfg.Advertise
 	if len(adv) == 0 {
@@ -257,36 +259,68 @@ func (s *Server) leaveRoom(x *session) {
 	}
 }
 
-// openSession implements sessionHost for signaling.
-func (s *Server) openSession(kind, roomName string, o *offer) (string, []byte, error) {
-	fps, err := remoteFingerprints(o)
+// joinOptions are what a join says beyond its offer.
+type joinOptions struct {
+	kind, room string
+	name       string // display name; "" picks "WHIP n" / "WHEP n"
+	token      string // the client's token: a join with a live one replaces it
+}
+
+// openSession implements sessionHost for signaling (WHIP and WHEP).
+func (s *Server) openSession(kind, roomName string, o *offer, name string) (string, []byte, error) {
+	x, answer, err := s.open(joinOptions{kind: kind, room: roomName, name: name}, o)
 	if err != nil {
 		return "", nil, err
+	}
+	return x.id, answer, nil
+}
+
+// open creates a session from an offer: a participant, a WHIP publisher or
+// a WHEP viewer of the room.
+func (s *Server) open(j joinOptions, o *offer) (*session, []byte, error) {
+	fps, err := remoteFingerprints(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	name, err := displayName(j)
+	if err != nil {
+		return nil, nil, err
 	}
 	id := newID()
 	now := time.Now()
-	x, err := newSession(s, id, kind, roomName, o, fps, now)
+	x, err := newSession(s, id, j.kind, j.room, o, fps, now)
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
-	h, err := s.joinRoom(roomName, x)
+	x.token, x.secret = j.token, newID()
+	if j.token != "" {
+		s.replaceToken(j.room, j.token)
+	}
+	h, err := s.joinRoom(j.room, x)
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
 	x.rh = h
 	h.mu.Lock()
 	var media []answerMedia
-	if kind == KindWHIP {
+	switch j.kind {
+	case KindWHIP:
 		x.p, media, err = h.room.addPublisher(id, o, now)
-	} else {
+	case KindWHEP:
 		x.p, media, err = h.room.addSubscriber(id, o, now)
+	default:
+		x.p, media, err = h.room.addParticipant(id, name, o, now)
 	}
 	if err != nil {
 		h.flush()
 		h.mu.Unlock()
 		s.leaveRoom(x)
-		return "", nil, err
+		return nil, nil, err
 	}
+	if name == "" {
+		name = fmt.Sprintf("%s %d", strings.ToUpper(j.kind), s.kindSeq(j.kind))
+	}
+	x.p.name = name
 	x.hasData = hasData(media)
 	tp, err := s.mux.AddPeer(x.agent.LocalCredentials().Ufrag, x)
 	if err != nil {
@@ -294,33 +328,85 @@ func (s *Server) openSession(kind, roomName string, o *offer) (string, []byte, e
 		h.flush()
 		h.mu.Unlock()
 		s.leaveRoom(x)
-		return "", nil, err
+		return nil, nil, err
 	}
 	x.tp = tp
 	x.p.sender = s.pool.newSender(tp)
 	h.sessions[id] = x
-	h.flush() // a subscriber's keyframe requests
+	h.room.broadcastRoster() // with the name
+	h.flush()                // a subscriber's keyframe requests
 	h.mu.Unlock()
 
 	local := x.agent.LocalCredentials()
 	exts := publishExtensions
-	if kind == KindWHEP {
+	switch j.kind {
+	case KindWHEP:
 		exts = subscribeExtensions
+	case KindParticipant:
+		exts = participantExtensions
 	}
-	answer, err := writeAnswer(o, answerParams{
+	params := answerParams{
 		Ufrag:       local.Ufrag,
 		Pwd:         local.Pwd,
 		Fingerprint: s.mux.Certificate().Fingerprint().String(),
 		Setup:       x.setup,
 		Candidates:  s.adverts,
-	}, media, exts)
-	if err != nil {
-		s.closeSession(kind, roomName, id, "answer: "+err.Error())
-		return "", nil, err
 	}
-	x.log.Info("session created", "dtls_role", x.role.String(), "remote_ufrag", o.Ufrag, "sections", len(o.Media))
+	answer, err := writeAnswer(o, params, media, exts)
+	if err == nil && j.kind == KindParticipant {
+		err = s.startNegotiation(x, params, answer, o)
+	}
+	if err != nil {
+		s.end(x, "answer: "+err.Error())
+		return nil, nil, err
+	}
+	x.log.Info("session created", "dtls_role", x.role.String(), "remote_ufrag", o.Ufrag, "sections", len(o.Media), "name", name)
 	x.startHandshake()
-	return id, answer, nil
+	return x, answer, nil
+}
+
+// startNegotiation gives a participant the state its room's later offers
+// are made from: our answer as the local description, its offer as the
+// remote one, and our transport attributes.
+func (s *Server) startNegotiation(x *session, params answerParams, answer []byte, o *offer) error {
+	local, err := sdp.Parse(answer)
+	if err != nil {
+		return err
+	}
+	cfg := answerConfig(params, participantExtensions)
+	cfg.Codecs = nil // each added section names its codecs
+	x.rh.mu.Lock()
+	defer x.rh.mu.Unlock()
+	if !x.ended {
+		x.rh.room.startNegotiation(x.p, cfg, local, o.SDP)
+	}
+	return nil
+}
+
+// replaceToken ends, at once, the session of room that joined with token:
+// the same client rejoining (a reload) replaces its old self, no ghost.
+func (s *Server) replaceToken(room, token string) {
+	s.mu.Lock()
+	var old *session
+	for _, y := range s.sessions {
+		if y.room == room && y.token == token {
+			old = y
+			break
+		}
+	}
+	s.mu.Unlock()
+	if old != nil {
+		s.end(old, "replaced by a new join with the same client token")
+	}
+}
+
+// kindSeq numbers the WHIP and WHEP sessions of the server, for their
+// default names.
+func (s *Server) kindSeq(kind string) uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq[kind]++
+	return s.seq[kind]
 }
 
 // closeSession implements sessionHost for signaling (DELETE).

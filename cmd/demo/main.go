@@ -99,6 +99,11 @@ func newHandler(srv *sfu.Server, report http.Handler) http.Handler {
 	mux.Handle("/", http.FileServerFS(sub))
 	mux.Handle("/whip/", srv.Handler())
 	mux.Handle("/whep/", srv.Handler())
+	mux.Handle("/api/", srv.APIHandler())
+	// The room page: /r/{room}?name=Ann&autojoin=1&video=0 (docs/SIGNALING.md).
+	mux.HandleFunc("GET /r/{room}", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFileFS(w, r, sub, "room.html")
+	})
 	if report != nil {
 		mux.Handle("/report", report)
 	}
