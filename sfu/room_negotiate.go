@@ -23,6 +23,7 @@ type negotiation struct {
 	nextMid int
 
 	pending *pendingOffer
+	due     bool // changes queued since the last offer was made
 
 	addQ     []*track // tracks of others to start sending
 	stopQ    []string // mids to stop
@@ -95,9 +96,27 @@ func publishCodecs(kind string) []sdp.Codec {
 	return out
 }
 
+// wantOffer marks p for an offer: changes made by one input (a join adds
+// several tracks) go into one offer, made when the room's outputs are
+// polled (makeOffers).
+func (r *room) wantOffer(p *peer) {
+	if p.neg != nil {
+		p.neg.due = true
+	}
+}
+
+// makeOffers makes the offers that are due.
+func (r *room) makeOffers() {
+	for _, p := range r.order {
+		if p.neg != nil && p.neg.due {
+			p.neg.due = false
+			r.negotiate(p)
+		}
+	}
+}
+
 // negotiate makes p's next offer if it can (signaling open, no offer
-// outstanding) and has anything to change. It is called after every
-// change and after every answer.
+// outstanding) and has anything to change.
 func (r *room) negotiate(p *peer) {
 	n := p.neg
 	if n == nil || !p.signalReady || n.pending != nil || n.idle() {
@@ -177,7 +196,7 @@ func (r *room) handleAnswer(p *peer, raw string, version int, now time.Time) {
 			r.startReceiving(p, m, kind, now)
 		}
 	}
-	r.negotiate(p)
+	r.wantOffer(p)
 }
 
 // startSending creates the outgoing stream of an accepted section that

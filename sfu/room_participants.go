@@ -86,7 +86,7 @@ func (r *room) signalOpen(p *peer, now time.Time) {
 			p.neg.addQ = append(p.neg.addQ, q.tracks...)
 		}
 	}
-	r.negotiate(p)
+	r.wantOffer(p)
 }
 
 // trackAdded offers t to every other participant, and lets idle WHEP
@@ -99,7 +99,7 @@ func (r *room) trackAdded(t *track, now time.Time) {
 		}
 		if q.neg != nil {
 			q.neg.addQ = append(q.neg.addQ, t)
-			r.negotiate(q)
+			r.wantOffer(q)
 			continue
 		}
 		r.feedIdle(q, now)
@@ -117,7 +117,7 @@ func (r *room) endTrack(t *track, now time.Time) {
 		d.attach(nil)
 		if q := d.sub; q.neg != nil && !q.closed {
 			q.neg.stopQ = append(q.neg.stopQ, d.mid)
-			r.negotiate(q)
+			r.wantOffer(q)
 		}
 	}
 	t.cache.clear()
@@ -230,8 +230,10 @@ func (r *room) sendError(p *peer, code, message string) {
 	r.signal(p, map[string]any{"type": "error", "code": code, "message": message})
 }
 
-// pollSignals hands every queued signaling message to f.
+// pollSignals makes the offers that are due, then hands every queued
+// signaling message to f.
 func (r *room) pollSignals(f func(to *peer, msg []byte)) {
+	r.makeOffers()
 	for i, s := range r.signals {
 		f(s.to, s.msg)
 		r.signals[i] = signalOut{}
@@ -282,7 +284,7 @@ func (r *room) handleSignal(p *peer, raw []byte, now time.Time) {
 			return
 		}
 		p.neg.publishQ = append(p.neg.publishQ, m.Kind)
-		r.negotiate(p)
+		r.wantOffer(p)
 	case "unpublish":
 		t := p.byMid[m.Mid]
 		if t == nil {
@@ -291,7 +293,7 @@ func (r *room) handleSignal(p *peer, raw []byte, now time.Time) {
 		}
 		r.endTrack(t, now)
 		p.neg.stopQ = append(p.neg.stopQ, m.Mid)
-		r.negotiate(p)
+		r.wantOffer(p)
 		r.broadcastRoster()
 	case "mute":
 		switch m.Kind {
