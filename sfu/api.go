@@ -172,9 +172,11 @@ func (s *Server) apiJoin(w http.ResponseWriter, r *http.Request) {
 	var badReq *badRequest
 	switch {
 	case errors.As(err, &bad), errors.As(err, &badReq):
+		s.log.Info("join refused", "room", room, "remote", r.RemoteAddr, "err", err)
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
-	case errors.Is(err, errFull):
+	case isLimit(err):
+		s.log.Warn("join refused", "room", room, "err", err)
 		w.Header().Set("Retry-After", "5")
 		jsonError(w, http.StatusServiceUnavailable, err.Error())
 		return

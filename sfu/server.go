@@ -38,14 +38,28 @@ type Config struct {
 	// 503 (each session holds an ICE agent, a DTLS handshake goroutine
 	// and, once media flows, packet caches). 0 means 1000.
 	MaxSessions int
+	// Limits of rooms (0 means the default in parentheses): rooms on the
+	// server (100), participants per room (50), tracks one participant
+	// may publish (4), bytes of a chat message (2000). Joins beyond them
+	// get 503; a refused publish or chat an error on the signaling channel.
+	MaxRooms, MaxParticipants, MaxTracks, MaxChat int
 	// SenderWorkers is how many goroutines rewrite, protect and send the
 	// packets leaving the SFU (each participant is pinned to one).
 	// 0 means one per core (GOMAXPROCS).
 	SenderWorkers int
 }
 
-// errFull is returned for offers beyond Config.MaxSessions.
-var errFull = errors.New("sfu: too many sessions, try again later")
+// Joins beyond the limits (Config.MaxSessions, MaxRooms, MaxParticipants).
+var (
+	errFull      = errors.New("sfu: too many sessions, try again later")
+	errRoomsFull = errors.New("sfu: too many rooms, try again later")
+	errRoomFull  = errors.New("sfu: the room is full")
+)
+
+// isLimit reports whether err is a join refused by a limit (503).
+func isLimit(err error) bool {
+	return errors.Is(err, errFull) || errors.Is(err, errRoomsFull) || errors.Is(err, errRoomFull)
+}
 
 // tickInterval is how often the timer goroutine runs the engine's and the
 // ICE agents' timers (RTCP report scheduling, consent freshness).
@@ -125,6 +139,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = 1000
+	}
+	for _, l := range []struct {
+		v   *int
+		def int
+	}{{&cfg.MaxRooms, 100}, {&cfg.MaxParticipants, 50}, {&cfg.MaxTracks, 4}, {&cfg.MaxChat, 2000}} {
+		if *l.v <= 0 {
+			*l.v = l.def
+		}
 	}
 	mux, err := transport.Listen(transport.Config{Addr: cfg.UDP, Logger: log.With("part", "mux")})
 	if err != nil {
@@ -235,8 +257,15 @@ func (s *Server) joinRoom(name string, x *session) (*roomHost, error) {
 	}
 	h := s.rooms[name]
 	if h == nil {
+		if len(s.rooms) >= s.cfg.MaxRooms {
+			return nil, errRoomsFull
+		}
 		h = &roomHost{s: s, name: name, room: newRoom(name, s.log), sessions: map[string]*session{}}
+		h.room.limits = roomLimits{maxChat: s.cfg.MaxChat, maxTracks: s.cfg.MaxTracks}
 		s.rooms[name] = h
+	}
+	if h.members >= s.cfg.MaxParticipants {
+		return nil, errRoomFull
 	}
 	h.members++
 	s.sessions[x.id] = x

@@ -122,8 +122,9 @@ func (sg *signaling) post(w http.ResponseWriter, r *http.Request, kind, room str
 	}
 	id, answer, err := sg.host.openSession(kind, room, o, r.URL.Query().Get("name"))
 	var bad *badSDP
+	var badReq *badRequest
 	switch {
-	case errors.As(err, &bad):
+	case errors.As(err, &bad), errors.As(err, &badReq):
 		sg.log.Info("offer rejected", "kind", kind, "room", room, "remote", r.RemoteAddr, "err", err)
 		httpError(w, http.StatusBadRequest, err.Error())
 		return

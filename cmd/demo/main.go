@@ -46,6 +46,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	httpAddr := fl.String("http", "127.0.0.1:8080", "HTTP listen address (WHIP, WHEP, the page)")
 	udpPort := fl.Int("udp", 50000, "UDP port of the single media socket")
 	ip := fl.String("ip", "127.0.0.1", "address to bind the media socket to and advertise as the ICE candidate")
+	maxRooms := fl.Int("max-rooms", 100, "rooms the server holds at once")
+	maxParticipants := fl.Int("max-participants", 50, "participants (and WHIP/WHEP sessions) per room")
+	maxTracks := fl.Int("max-tracks", 4, "tracks one participant may publish")
+	maxChat := fl.Int("max-chat", 2000, "bytes of one chat message")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -57,7 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-udp %d: not a port", *udpPort)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := sfu.New(sfu.Config{UDP: netip.AddrPortFrom(addr, uint16(*udpPort)), Logger: log})
+	srv, err := sfu.New(sfu.Config{UDP: netip.AddrPortFrom(addr, uint16(*udpPort)), Logger: log,
+		MaxRooms: *maxRooms, MaxParticipants: *maxParticipants, MaxTracks: *maxTracks, MaxChat: *maxChat})
 	if err != nil {
 		return err
 	}
