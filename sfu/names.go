@@ -54,4 +54,3 @@ func displayName(j joinOptions) (string, error) {
 type badRequest struct{ reason string }
 
 func (e *badRequest) Error() string { return e.reason }
-
