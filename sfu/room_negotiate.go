@@ -41,8 +41,8 @@ type pendingOffer struct {
 }
 
 type pendingSend struct {
-	t    *track
-	ssrc uint32
+	t             *track
+	ssrc, rtxSSRC uint32
 }
 
 func newNegotiation(cfg *sdp.Config, local, remote *sdp.Session) *negotiation {
@@ -80,6 +80,17 @@ func codecsFor(t *track) []sdp.Codec {
 	for _, fb := range supportedFeedback(t.codec.FB, t.kind) {
 		typ, param, _ := strings.Cut(fb, " ")
 		c.Feedback = append(c.Feedback, sdp.RTCPFB{Type: typ, Param: param})
+	}
+	if t.kind == "video" {
+		// NACKs are answered with RTX (RFC 4588) where the subscriber
+		// takes it: a retransmission on its own SSRC and sequence space
+		// never reuses an SRTP index.
+		for _, d := range sdp.DefaultCodecs() {
+			if strings.EqualFold(d.Name, c.Name) && d.RTXPayloadType != 0 {
+				c.RTXPayloadType = d.RTXPayloadType
+				break
+			}
+		}
 	}
 	return []sdp.Codec{c}
 }
@@ -131,9 +142,12 @@ func (r *room) negotiate(p *peer) {
 		mid := n.mid()
 		ssrc := r.newSSRC()
 		lt := sdp.LocalTrack{StreamID: t.pub.id, TrackID: t.id, SSRC: ssrc, CNAME: "plainrtc-" + t.pub.id}
+		if t.kind == "video" {
+			lt.RTXSSRC = r.newSSRC()
+		}
 		ch.Add = append(ch.Add, sdp.NewTrack{Kind: t.kind, MID: mid, Track: lt, Codecs: codecsFor(t)})
 		n.cfg.Tracks[mid] = lt
-		po.sends[mid] = pendingSend{t: t, ssrc: ssrc}
+		po.sends[mid] = pendingSend{t: t, ssrc: ssrc, rtxSSRC: lt.RTXSSRC}
 	}
 	for _, kind := range n.publishQ {
 		mid := n.mid()
@@ -219,6 +233,10 @@ func (r *room) startSending(p *peer, m offerMedia, s pendingSend, now time.Time)
 	c.FB = supportedFeedback(c.FB, m.Kind)
 	exts := answerExtmaps(m.Extmaps, subscribeExtensions)
 	d := &downTrack{sub: p, kind: m.Kind, mid: m.Mid, ssrc: s.ssrc, codec: c, ext: exts}
+	if pt, ok := rtxFor(m.Codecs, c.PT); ok && s.rtxSSRC != 0 {
+		d.rtxPT, d.rtxSSRC = pt, s.rtxSSRC
+		p.downBySSRC[d.rtxSSRC] = d
+	}
 	d.rw = newRewriter(d.ssrc, c, m.Kind, exts)
 	p.downs = append(p.downs, d)
 	p.downBySSRC[d.ssrc] = d
@@ -250,6 +268,7 @@ func (r *room) stopSection(p *peer, mid string, now time.Time) {
 		if d.mid == mid {
 			d.attach(nil)
 			delete(p.downBySSRC, d.ssrc)
+			delete(p.downBySSRC, d.rtxSSRC)
 			p.downs = append(p.downs[:i], p.downs[i+1:]...)
 			break
 		}
@@ -302,4 +321,15 @@ func (r *room) newTrack(p *peer, m offerMedia, now time.Time) *track {
 	p.tracks = append(p.tracks, t)
 	p.rsize = p.rsize || m.RTCPRsize
 	return t
+}
+
+// rtxFor finds the RTX format (RFC 4588 §8.1: rtx with apt=pt) among an
+// answer's codecs.
+func rtxFor(codecs []codec, pt uint8) (uint8, bool) {
+	for _, c := range codecs {
+		if strings.EqualFold(c.Name, "rtx") && c.fmtpParam("apt") == strconv.Itoa(int(pt)) {
+			return c.PT, true
+		}
+	}
+	return 0, false
 }
