@@ -571,6 +571,8 @@ func (x *session) addStats(m map[string]uint64) {
 	m["pli.in"] += st.pliIn
 	m["fir.in"] += st.firIn
 	m["nack.in"] += st.nackIn
+	m["offers"] += st.offers
+	m["signal.errors"] += st.signalErrors
 	for _, t := range x.p.tracks {
 		m["pli.out"] += t.plis
 		m["pli.throttled"] += t.throttled
