@@ -196,7 +196,27 @@ func (s *Server) Close() error {
 	for _, x := range s.sessions {
 		ending = append(ending, x)
 	}
+	hosts := make([]*roomHost, 0, len(s.rooms))
+	for _, h := range s.rooms {
+		hosts = append(hosts, h)
+	}
 	s.mu.Unlock()
+	// Participants are told before their connections close.
+	told := false
+	for _, h := range hosts {
+		h.mu.Lock()
+		for _, p := range h.room.order {
+			if p.signalReady {
+				h.room.sendError(p, "shutdown", "the server is shutting down")
+				told = true
+			}
+		}
+		h.flush()
+		h.mu.Unlock()
+	}
+	if told {
+		time.Sleep(100 * time.Millisecond) // for the signal writers to send it
+	}
 	for _, x := range ending {
 		s.end(x, "server closed")
 	}
