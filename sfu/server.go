@@ -207,7 +207,7 @@ func (s *Server) Close() error {
 		h.mu.Lock()
 		for _, p := range h.room.order {
 			if p.signalReady {
-				h.room.sendError(p, "shutdown", "the server is shutting down")
+				h.room.signal(p, map[string]any{"type": "error", "code": "shutdown", "message": "the server is shutting down"})
 				told = true
 			}
 		}
