@@ -13,6 +13,21 @@ import (
 // channel section, if any, is accepted. It returns the answer's sections.
 func (r *room) addPublisher(id string, o *offer, now time.Time) (*peer, []answerMedia, error) {
 	p := r.newPeer(id, KindWHIP, now)
+	media := r.receiveSections(p, o, now)
+	if len(p.tracks) == 0 {
+		r.leave(p, now)
+		return nil, nil, badf("no audio or video section the SFU can receive (want Opus, VP8, H264 packetization-mode=1 or VP9, sendonly)")
+	}
+	r.joined(p, now)
+	r.log.Info("publisher joined", "peer", id, "room", r.name, "tracks", describeTracks(p.tracks))
+	return p, media, nil
+}
+
+// receiveSections answers a join offer of a publisher or participant:
+// each sending audio/video section becomes a track, answered recvonly
+// with a single codec (RFC 8829 §5.3.1), up to the room's track limit;
+// the data channel is accepted; anything else is rejected (port 0).
+func (r *room) receiveSections(p *peer, o *offer, now time.Time) []answerMedia {
 	var media []answerMedia
 	for _, m := range o.Media {
 		if m.Rejected {
@@ -21,7 +36,7 @@ func (r *room) addPublisher(id string, o *offer, now time.Time) (*peer, []answer
 		}
 		switch m.Kind {
 		case "audio", "video":
-			if m.Direction != "sendonly" && m.Direction != "sendrecv" {
+			if m.Direction != "sendonly" && m.Direction != "sendrecv" || len(p.tracks) >= r.limits.maxTracks {
 				media = append(media, rejectSection(m))
 				continue
 			}
@@ -38,17 +53,16 @@ func (r *room) addPublisher(id string, o *offer, now time.Time) (*peer, []answer
 			media = append(media, rejectSection(m))
 		}
 	}
-	if len(p.tracks) == 0 {
-		r.leave(p, now)
-		return nil, nil, badf("no audio or video section the SFU can receive (want Opus, VP8, H264 packetization-mode=1 or VP9, sendonly)")
-	}
+	return media
+}
+
+// joined tells the room about p, whose tracks are now published.
+func (r *room) joined(p *peer, now time.Time) {
 	for _, t := range p.tracks {
 		r.trackAdded(t, now)
 	}
 	r.broadcastRoster()
 	r.broadcast(p, map[string]any{"type": "joined", "id": p.id, "name": p.name})
-	r.log.Info("publisher joined", "peer", id, "room", r.name, "tracks", describeTracks(p.tracks))
-	return p, media, nil
 }
 
 // addSubscriber creates a WHEP peer: every receiving audio/video section of

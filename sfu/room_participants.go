@@ -22,46 +22,18 @@ type roomLimits struct {
 }
 
 // addParticipant creates a participant from its join offer (the only offer
-// it makes, docs/SIGNALING.md): each sending section becomes a track,
-// answered recvonly; the data channel is accepted; sections it only wants
-// to receive on are rejected (it receives on sections the room offers).
+// it makes, docs/SIGNALING.md): its sending sections become tracks, the
+// data channel is accepted, sections it only wants to receive on are
+// rejected (it receives on sections the room offers).
 func (r *room) addParticipant(id, name string, o *offer, now time.Time) (*peer, []answerMedia, error) {
 	p := r.newPeer(id, KindParticipant, now)
 	p.name = name
-	var media []answerMedia
-	for _, m := range o.Media {
-		if m.Rejected {
-			media = append(media, rejectSection(m))
-			continue
-		}
-		switch m.Kind {
-		case "audio", "video":
-			if m.Direction != "sendonly" && m.Direction != "sendrecv" || len(p.tracks) >= r.limits.maxTracks {
-				media = append(media, rejectSection(m))
-				continue
-			}
-			t := r.newTrack(p, m, now)
-			if t == nil {
-				media = append(media, rejectSection(m))
-				continue
-			}
-			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "recvonly",
-				Codecs: []codec{t.codec}, Extmaps: t.ext})
-		case "application":
-			media = append(media, r.dataSection(m))
-		default:
-			media = append(media, rejectSection(m))
-		}
-	}
+	media := r.receiveSections(p, o, now)
 	if !hasData(media) {
 		r.leave(p, now)
 		return nil, nil, badf("a participant's offer needs a data channel (protocol plainrtc-signal/1) for room signaling")
 	}
-	for _, t := range p.tracks {
-		r.trackAdded(t, now)
-	}
-	r.broadcastRoster()
-	r.broadcast(p, map[string]any{"type": "joined", "id": p.id, "name": p.name})
+	r.joined(p, now)
 	r.log.Info("participant joined", "peer", id, "room", r.name, "name", name, "tracks", describeTracks(p.tracks))
 	return p, media, nil
 }
