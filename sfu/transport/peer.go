@@ -51,6 +51,7 @@ type Peer struct {
 	mux     *Mux
 	ufrag   string
 	handler Handler
+	aliases []string // more local ufrags after ICE restarts (AddUfrag); guarded by Mux.mu
 	conn    *packetConn
 
 	remote     atomic.Pointer[netip.AddrPort] // selected remote address (last bound)
