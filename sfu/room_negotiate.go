@@ -74,7 +74,7 @@ func (n *negotiation) idle() bool {
 // publisher's format (the subscriber's payload type is whatever the offer
 // binds), with its feedback.
 func codecsFor(t *track) []sdp.Codec {
-	c := sdp.Codec{Kind: t.kind, Name: t.codec.Name, ClockRate: t.codec.Clock, FMTP: t.codec.Fmtp}
+	c := sdp.Codec{Kind: t.kind, Name: t.codec.Name, ClockRate: t.codec.Clock, FMTP: t.codec.Fmtp, PayloadType: t.codec.PT}
 	if t.codec.Channels > 0 || strings.EqualFold(t.codec.Name, "opus") {
 		c.Channels = strconv.Itoa(max(t.codec.Channels, 2))
 	}
@@ -380,6 +380,7 @@ func (r *room) answerRestart(p *peer, o *offer, creds sdp.Config, setup sdp.Setu
 	cfg := *n.cfg
 	cfg.Setup = setup
 	cfg.Codecs = sdp.DefaultCodecs()
+	cfg.DataChannel = true
 	ans, err := sdp.Answer(o.SDP, &cfg)
 	if err != nil {
 		return nil, &badSDP{err.Error()}

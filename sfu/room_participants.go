@@ -70,8 +70,10 @@ func (r *room) trackAdded(t *track, now time.Time) {
 			continue
 		}
 		if q.neg != nil {
-			q.neg.addQ = append(q.neg.addQ, t)
-			r.wantOffer(q)
+			if q.signalReady { // else signalOpen queues every track
+				q.neg.addQ = append(q.neg.addQ, t)
+				r.wantOffer(q)
+			}
 			continue
 		}
 		r.feedIdle(q, now)
