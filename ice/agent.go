@@ -91,8 +91,7 @@ type Agent struct {
 	builder stun.Builder
 	unknown []stun.AttrType
 	tx      transmitQueue
-	events  []Event
-	evHead  int
+	events  eventQueue
 	stats   Stats
 }
 
@@ -258,14 +257,6 @@ func (a *Agent) Stats() Stats { return a.stats }
 func (a *Agent) PollTransmit() (Transmit, bool) { return a.tx.pop() }
 
 // PollEvent returns the next event.
-func (a *Agent) PollEvent() (Event, bool) {
-	if a.evHead == len(a.events) {
-		a.events, a.evHead = a.events[:0], 0
-		return Event{}, false
-	}
-	e := a.events[a.evHead]
-	a.evHead++
-	return e, true
-}
+func (a *Agent) PollEvent() (Event, bool) { return a.events.pop() }
 
-func (a *Agent) pushEvent(e Event) { a.events = append(a.events, e) }
+func (a *Agent) pushEvent(e Event) { a.events.push(e) }

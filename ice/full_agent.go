@@ -164,8 +164,7 @@ type FullAgent struct {
 	builder stun.Builder
 	unknown []stun.AttrType
 	tx      transmitQueue
-	events  []Event
-	evHead  int
+	events  eventQueue
 	stats   FullStats
 }
 
@@ -360,17 +359,9 @@ func (a *FullAgent) Failed() bool { return a.failed }
 func (a *FullAgent) PollTransmit() (Transmit, bool) { return a.tx.pop() }
 
 // PollEvent returns the next event.
-func (a *FullAgent) PollEvent() (Event, bool) {
-	if a.evHead == len(a.events) {
-		a.events, a.evHead = a.events[:0], 0
-		return Event{}, false
-	}
-	e := a.events[a.evHead]
-	a.evHead++
-	return e, true
-}
+func (a *FullAgent) PollEvent() (Event, bool) { return a.events.pop() }
 
-func (a *FullAgent) pushEvent(e Event) { a.events = append(a.events, e) }
+func (a *FullAgent) pushEvent(e Event) { a.events.push(e) }
 
 // touch records the latest input time; time never goes back.
 func (a *FullAgent) touch(now time.Time) {

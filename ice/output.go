@@ -99,3 +99,22 @@ func (q *transmitQueue) pop() (Transmit, bool) {
 	q.head++
 	return t, true
 }
+
+// eventQueue holds an agent's events until PollEvent takes them; its
+// storage is reused once drained.
+type eventQueue struct {
+	events []Event
+	head   int
+}
+
+func (q *eventQueue) push(e Event) { q.events = append(q.events, e) }
+
+func (q *eventQueue) pop() (Event, bool) {
+	if q.head == len(q.events) {
+		q.events, q.head = q.events[:0], 0
+		return Event{}, false
+	}
+	e := q.events[q.head]
+	q.head++
+	return e, true
+}

@@ -130,9 +130,9 @@ func (b *bindings) extID(uri string) int {
 
 // formatsFor lists the payload types a new section of kind offers, in
 // codec order, each primary followed by its RTX.
-func (b *bindings) formatsFor(kind string, cfg *Config) []string {
+func (b *bindings) formatsFor(kind string, codecs []Codec) []string {
 	var out []string
-	for _, c := range cfg.codecs() {
+	for _, c := range codecs {
 		if c.Kind != kind {
 			continue
 		}

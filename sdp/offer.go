@@ -10,6 +10,13 @@ type NewTrack struct {
 	Kind  string // "audio" or "video"
 	MID   string // "" picks an unused one
 	Track LocalTrack
+	// Receive makes the new section recvonly instead of sendonly, with no
+	// msid or SSRC of ours: a section the answerer is asked to send on (a
+	// browser attaches a track to that transceiver and answers sendonly).
+	Receive bool
+	// Codecs, when not nil, replace Config.Codecs for this section (e.g.
+	// only the codec of the track it will carry).
+	Codecs []Codec
 }
 
 // OfferChanges are the changes a server-initiated renegotiation makes.
@@ -70,7 +77,7 @@ func Offer(local, remote *Session, cfg *Config, ch OfferChanges) (*Session, erro
 		if adds[i].Kind != "audio" && adds[i].Kind != "video" {
 			return nil, errorString("sdp: NewTrack kind must be audio or video")
 		}
-		if !hasCodec(cfg.codecs(), adds[i].Kind) {
+		if !hasCodec(adds[i].codecs(cfg), adds[i].Kind) {
 			return nil, errorString("sdp: no configured " + adds[i].Kind + " codec for a new track (RFC 8866 §5.14: an m= line needs a format)")
 		}
 		if adds[i].MID == "" {
@@ -184,7 +191,7 @@ func Offer(local, remote *Session, cfg *Config, ch OfferChanges) (*Session, erro
 			ml := p.old.MediaLine()
 			b.Line('m', ml.Media+" "+strconv.Itoa(port)+" "+ml.Proto+" "+ml.Formats)
 		} else {
-			b.Line('m', p.media+" "+strconv.Itoa(port)+" "+ProtoRTP+" "+strings.Join(bound.formatsFor(p.media, cfg), " "))
+			b.Line('m', p.media+" "+strconv.Itoa(port)+" "+ProtoRTP+" "+strings.Join(bound.formatsFor(p.media, p.add.codecs(cfg)), " "))
 		}
 		b.Line('c', Connection(addr))
 		if i == tagged || !cfg.StrictBundle {
@@ -272,11 +279,22 @@ func offerExisting(b *Builder, local *Session, m *Media, cfg *Config) {
 	}
 }
 
-// offerNew writes a new sendonly section for t.
+func (t *NewTrack) codecs(cfg *Config) []Codec {
+	if t.Codecs != nil {
+		return t.Codecs
+	}
+	return cfg.codecs()
+}
+
+// offerNew writes a new sendonly (or, with t.Receive, recvonly) section for t.
 func offerNew(b *Builder, t *NewTrack, bound *bindings, cfg *Config) {
-	b.Flag(string(SendOnly)).Flag("rtcp-mux").Flag("rtcp-rsize")
+	dir := SendOnly
+	if t.Receive {
+		dir = RecvOnly
+	}
+	b.Flag(string(dir)).Flag("rtcp-mux").Flag("rtcp-rsize")
 	rtx := false
-	for _, c := range cfg.codecs() {
+	for _, c := range t.codecs(cfg) {
 		if c.Kind != t.Kind {
 			continue
 		}
@@ -303,6 +321,9 @@ func offerNew(b *Builder, t *NewTrack, bound *bindings, cfg *Config) {
 		if id := bound.extID(uri); id != 0 {
 			b.Attr("extmap", strconv.Itoa(id)+" "+uri)
 		}
+	}
+	if t.Receive {
+		return
 	}
 	b.Attr("msid", t.Track.msid())
 	writeSSRCs(b, t.Track, rtx)

@@ -2,6 +2,7 @@ package sdp_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/plainrtc/plainrtc/sdp"
@@ -180,6 +181,41 @@ func TestOfferRecyclesRejectedSection(t *testing.T) {
 		newMID, _ := o.Media[rejected].MID()
 		if len(o.Media) != len(ans.Media) || o.Media[rejected].MediaLine().Media != "video" || newMID == oldMID || o.Media[rejected].MediaLine().Port == 0 {
 			t.Errorf("slot %d not recycled: %d sections, %s mid %q (was %q)", rejected, len(o.Media), o.Media[rejected].MediaLine().Media, newMID, oldMID)
+		}
+	})
+}
+
+// A recvonly new section asks the answerer to send: no msid or SSRC of
+// ours, and only the codecs given for it.
+func TestOfferNewReceiveSection(t *testing.T) {
+	forEachCorpusSDP(t, func(t *testing.T, s corpusSDP) {
+		offer, err := sdp.Parse(s.browserOffer(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := testConfig()
+		ans, err := sdp.Answer(offer, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vp8 []sdp.Codec
+		for _, c := range sdp.DefaultCodecs() {
+			if c.Name == "VP8" {
+				vp8 = append(vp8, c)
+			}
+		}
+		off, err := sdp.Offer(ans, offer, cfg, sdp.OfferChanges{Add: []sdp.NewTrack{{Kind: "video", Receive: true, Codecs: vp8}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := &off.Media[len(off.Media)-1]
+		if off.Direction(m) != sdp.RecvOnly || m.HasAttribute("msid") || m.HasAttribute("ssrc") {
+			t.Fatalf("new receive section:\n%s", off.AppendTo(nil))
+		}
+		for _, l := range m.Lines {
+			if name, v, _ := l.Attribute(); name == "rtpmap" && !strings.Contains(v, "VP8") && !strings.Contains(v, "rtx") {
+				t.Fatalf("codec %q offered beside VP8", v)
+			}
 		}
 	})
 }

@@ -29,6 +29,15 @@ var subscribeExtensions = map[string]bool{
 	rtp.URIVideoOrientation: true,
 }
 
+// participantExtensions are negotiated with a participant, who both
+// publishes and subscribes on one connection: the union (sections it sends
+// on use the MID; sections the SFU sends on never carry it, forward.go).
+var participantExtensions = map[string]bool{
+	rtp.URIMid:              true,
+	rtp.URIAudioLevel:       true,
+	rtp.URIVideoOrientation: true,
+}
+
 // answerMedia is the SFU's plan for one m= section of its answer: what the
 // engine accepted, with which codec, and (towards subscribers) the SSRC it
 // sends with. The SDP itself is written by sdp.Answer.
@@ -58,26 +67,7 @@ type answerParams struct {
 // the chosen codec of each section, the supported extensions, the SSRCs
 // of outgoing streams and the data channel.
 func writeAnswer(o *offer, p answerParams, media []answerMedia, exts map[string]bool) ([]byte, error) {
-	hash, value, _ := strings.Cut(p.Fingerprint, " ")
-	cfg := &sdp.Config{
-		ICEUfrag:     p.Ufrag,
-		ICEPwd:       p.Pwd,
-		Fingerprints: []sdp.Fingerprint{{Hash: hash, Value: value}},
-		Setup:        sdp.Setup(p.Setup),
-		Codecs:       []sdp.Codec{},
-		Tracks:       map[string]sdp.LocalTrack{},
-		// RFC 8841 §6.1: what the data channel echo receives (and the
-		// most it sends back to a peer that advertises 0, "any size").
-		MaxMessageSize: localMaxMessageSize,
-	}
-	for uri := range exts {
-		cfg.HeaderExtensions = append(cfg.HeaderExtensions, uri)
-	}
-	sort.Strings(cfg.HeaderExtensions)
-	for i, c := range p.Candidates {
-		cfg.Candidates = append(cfg.Candidates, sdp.Candidate{Foundation: strconv.Itoa(i + 1), Component: 1, Transport: "udp",
-			Priority: uint32(2130706431 - i), Address: c.Addr().String(), Port: int(c.Port()), Type: "host"})
-	}
+	cfg := answerConfig(p, exts)
 	for _, m := range media {
 		if m.Rejected {
 			continue
@@ -112,6 +102,32 @@ func writeAnswer(o *offer, p answerParams, media []answerMedia, exts map[string]
 	// bundled section (Config.StrictBundle is off): Firefox ESR 153 does
 	// not start ICE for a recvonly (WHEP) offer otherwise.
 	return a.Marshal(), nil
+}
+
+// answerConfig is the sdp.Config of our answers and later offers: the
+// transport attributes shared by every section, the extensions.
+func answerConfig(p answerParams, exts map[string]bool) *sdp.Config {
+	hash, value, _ := strings.Cut(p.Fingerprint, " ")
+	cfg := &sdp.Config{
+		ICEUfrag:     p.Ufrag,
+		ICEPwd:       p.Pwd,
+		Fingerprints: []sdp.Fingerprint{{Hash: hash, Value: value}},
+		Setup:        sdp.Setup(p.Setup),
+		Codecs:       []sdp.Codec{},
+		Tracks:       map[string]sdp.LocalTrack{},
+		// RFC 8841 §6.1: what the data channel echo receives (and the
+		// most it sends back to a peer that advertises 0, "any size").
+		MaxMessageSize: localMaxMessageSize,
+	}
+	for uri := range exts {
+		cfg.HeaderExtensions = append(cfg.HeaderExtensions, uri)
+	}
+	sort.Strings(cfg.HeaderExtensions)
+	for i, c := range p.Candidates {
+		cfg.Candidates = append(cfg.Candidates, sdp.Candidate{Foundation: strconv.Itoa(i + 1), Component: 1, Transport: "udp",
+			Priority: uint32(2130706431 - i), Address: c.Addr().String(), Port: int(c.Port()), Type: "host"})
+	}
+	return cfg
 }
 
 // hasCodec reports whether cs already holds c's format for kind.

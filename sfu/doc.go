@@ -82,14 +82,17 @@
 //   - No trickle ICE and no ICE restart: PATCH answers 405 (RFC 9725
 //     §4.3.1 allows this for a server that gives every candidate in the
 //     answer, as an ICE-lite host-only server does).
-//   - A WHEP session receives the tracks published when it is created, one
-//     per receiving section of its offer (by kind, oldest publisher first);
-//     sections without a track stay idle and take the next track published
-//     with a matching codec. There is no renegotiation.
+//   - A WHEP session is not renegotiated: it gets one stream per receiving
+//     section of its offer, fed by a track of that kind (oldest publisher
+//     first); a stream whose track ends, or that had none, takes the next
+//     live track of its kind and format. Participants (KindParticipant,
+//     docs/SIGNALING.md) are renegotiated by the room instead.
 //   - No simulcast or SVC layer selection, no bandwidth estimation
-//     (transport-cc, REMB and abs-send-time are not negotiated), no RTX:
-//     retransmissions to subscribers reuse the original SSRC and sequence
-//     number, and the publisher's RTX stream is dropped (counted).
+//     (transport-cc, REMB and abs-send-time are not negotiated). RTX
+//     (RFC 4588) is offered to participants for video and used for their
+//     NACKs; towards WHEP viewers, and participants whose answer drops rtx,
+//     a retransmission is the identical SRTP packet. The publishers' own
+//     RTX streams are dropped (counted).
 //   - An Opus rtpmap without channels is read as opus/48000/2 although
 //     RFC 7587 §7 requires the "/2" and RFC 8866 §6.6 would make it mono.
 //   - a=fingerprint and a=setup are repeated in every accepted bundled

@@ -13,8 +13,13 @@ type downTrack struct {
 	codec codec // what the subscriber negotiated
 	ext   []extmap
 	track *track // current source, nil when idle
-	gen   uint32 // attach generation: a resend must be rewritten as the original was
-	rw    *rewriter
+	// RTX (RFC 4588) when the subscriber negotiated it: retransmissions
+	// go on their own SSRC with their own sequence numbers.
+	rtxPT   uint8
+	rtxSSRC uint32
+	rtxSeq  uint16
+	gen     uint32 // attach generation: a resend must be rewritten as the original was
+	rw      *rewriter
 
 	history      sendHistory // what was sent under which numbers, to answer NACKs
 	forwarded    uint64      // packets the room queued for it

@@ -35,6 +35,11 @@ func (h *roomHost) flush() {
 		}
 		to.sender.enqueue(it)
 	})
+	h.room.pollSignals(func(to *peer, msg []byte) {
+		if to.signaler != nil {
+			to.signaler.send(msg)
+		}
+	})
 	h.room.pollEvents(func(ev Event) {
 		h.s.events.add(ev.Kind)
 	})

@@ -1,11 +1,14 @@
 package sfu
 
 import (
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/plainrtc/plainrtc/rtp"
 )
+
+var errRTXRoom = errors.New("sfu: no room for the RTX OSN")
 
 // noPT marks a payload type the subscriber did not negotiate.
 const noPT = 0xff
@@ -70,6 +73,12 @@ func (r *rewriter) attach(src codec, srcExt []extmap) {
 		r.ptMap[src.PT&0x7f] = r.dst.PT
 	}
 	for _, s := range srcExt {
+		if s.URI == rtp.URIMid {
+			// The publisher's MID names its own m= section; forwarded, it
+			// would point the subscriber's BUNDLE demux (RFC 9143 §9.2)
+			// at the wrong one.
+			continue
+		}
 		for _, d := range r.dstExt {
 			if s.URI == d.URI {
 				m[s.ID] = d.ID
@@ -83,7 +92,17 @@ func (r *rewriter) attach(src codec, srcExt []extmap) {
 // room (rewriter.decide) and applied by the subscriber's sender worker.
 type rewrite struct {
 	ext  *rtp.ExtensionIDMap
+	rtx  *rtxRewrite // a retransmission in RFC 4588 form, nil otherwise
 	ts   uint32
+	ssrc uint32
+	seq  uint16
+	pt   uint8
+}
+
+// rtxRewrite turns a rewritten packet into its RTX packet (RFC 4588 §4):
+// its own SSRC, sequence number and payload type, the original sequence
+// number (OSN) before the payload. Allocated per retransmission only.
+type rtxRewrite struct {
 	ssrc uint32
 	seq  uint16
 	pt   uint8
@@ -137,6 +156,20 @@ func (w rewrite) apply(pkt []byte) (int, error) {
 		return 0, err
 	}
 	return n, rtp.RewriteFixedHeader(pkt, w.pt, w.seq, w.ts, w.ssrc)
+}
+
+// applyRTX makes pkt[:n], a packet already rewritten by apply with header
+// length hdr, into its RTX packet in place: the payload moves two bytes
+// to make room for the OSN (RFC 4588 §4). pkt must have room for two more
+// bytes; it returns the longer packet.
+func (x *rtxRewrite) apply(pkt []byte, n, hdr int, w rewrite) ([]byte, error) {
+	if cap(pkt) < n+2 {
+		return nil, errRTXRoom
+	}
+	pkt = pkt[:n+2]
+	copy(pkt[hdr+2:], pkt[hdr:n])
+	pkt[hdr], pkt[hdr+1] = byte(w.seq>>8), byte(w.seq)
+	return pkt, rtp.RewriteFixedHeader(pkt, x.pt, x.seq, w.ts, x.ssrc)
 }
 
 // switchTo makes h's SSRC the current source, choosing offsets so its first

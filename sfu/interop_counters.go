@@ -14,6 +14,7 @@ type interopCounters struct {
 	opusWithoutChannels atomic.Uint64 // offers with an opus/48000 rtpmap (no "/2")
 	dcOversized         atomic.Uint64 // data channel messages over our a=max-message-size: channel closed
 	dcEchoTooLarge      atomic.Uint64 // messages over the peer's a=max-message-size: not echoed, channel closed
+	signalTooLarge      atomic.Uint64 // signaling messages over maxSignalMessage: channel closed
 
 	loggedICEOptions atomic.Bool
 	loggedOpus       atomic.Bool
@@ -25,6 +26,8 @@ func (c *interopCounters) addTo(m map[string]uint64) {
 	m["sdp.opus_without_channels"] = c.opusWithoutChannels.Load()
 	m["datachannel.oversized"] = c.dcOversized.Load()
 	m["datachannel.echo_too_large"] = c.dcEchoTooLarge.Load()
+	m["signal.too_large"] = c.signalTooLarge.Load()
+	m["api.errors"] = apiErrors.Load()
 }
 
 // noteOfferQuirks counts the quirks parseOffer tolerated in o and logs the

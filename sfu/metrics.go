@@ -32,6 +32,8 @@ var metricFamilies = []metric{
 	{desc: prometheus.NewDesc("plainrtc_keyframe_requests_received_total", "PLI and FIR received from subscribers (RFC 4585 §6.3.1, RFC 5104 §4.3.1).", nil, nil), kind: prometheus.CounterValue, keys: []string{"pli.in", "fir.in"}},
 	{desc: prometheus.NewDesc("plainrtc_keyframe_requests_sent_total", "PLI sent to publishers.", nil, nil), kind: prometheus.CounterValue, keys: []string{"pli.out"}},
 	{desc: prometheus.NewDesc("plainrtc_stun_requests_total", "Authenticated STUN binding requests answered (RFC 8445 §7.3).", nil, nil), kind: prometheus.CounterValue, keys: []string{"ice.requests"}},
+	{desc: prometheus.NewDesc("plainrtc_renegotiations_total", "Offers the rooms made to participants after their join (docs/SIGNALING.md).", nil, nil), kind: prometheus.CounterValue, keys: []string{"offers"}},
+	{desc: prometheus.NewDesc("plainrtc_signaling_errors_total", "Signaling messages refused with an error, and refused API requests.", nil, nil), kind: prometheus.CounterValue, keys: []string{"signal.errors", "api.errors", "signal.too_large"}},
 	{desc: prometheus.NewDesc("plainrtc_source_switches_total", "Times a subscriber's stream switched to another source.", nil, nil), kind: prometheus.CounterValue, keys: []string{"rtp.source_switches"}},
 }
 

@@ -10,7 +10,8 @@ import (
 // it wants sent becomes the room's transmits. Only its room touches it.
 type peer struct {
 	id      string
-	kind    string // KindWHIP or KindWHEP
+	kind    string // KindWHIP, KindWHEP or KindParticipant
+	name    string // display name (RFC-free: the room's roster)
 	cname   []byte // SDES CNAME (RFC 7022), kept as bytes for allocation-free reports
 	ssrc    uint32 // our RTCP sender SSRC towards this peer (RR, PLI)
 	rsize   bool   // a=rtcp-rsize negotiated (RFC 5506)
@@ -31,9 +32,18 @@ type peer struct {
 	closed     bool
 	stats      peerStats
 
-	// sender is the driver's: the room passes it along in transmits and
-	// never touches it.
-	sender *sender
+	// Participants (KindParticipant) only: the negotiation the room
+	// drives over the signaling channel, whether that channel is open,
+	// and what the participant told the room.
+	neg         *negotiation
+	signalReady bool
+	audioMuted  bool
+	videoMuted  bool
+
+	// sender and signaler are the driver's: the room passes them along in
+	// its outputs and never touches them.
+	sender   *sender
+	signaler *signalWriter
 }
 
 // peerStats count what happened to a peer's packets; every drop has a
@@ -47,4 +57,5 @@ type peerStats struct {
 	rtcpBad                        uint64
 	rtcpUnknownSSRC                uint64
 	pliIn, firIn, nackIn           uint64
+	offers, signalErrors           uint64 // renegotiations offered; signaling messages refused
 }

@@ -29,8 +29,14 @@ type room struct {
 	peers map[string]*peer
 	order []*peer // in joining order: publishers' tracks are offered oldest first
 
-	out    []transmit
-	events []Event
+	limits roomLimits
+
+	out     []transmit
+	events  []Event
+	signals []signalOut
+	leaving []*peer // participants that asked to leave: the driver ends their sessions
+
+	levels levelState
 
 	// Scratch for parsing and building RTCP without allocating.
 	scratch [maxPacket]byte
@@ -75,7 +81,8 @@ type Event struct {
 }
 
 func newRoom(name string, log *slog.Logger) *room {
-	return &room{name: name, log: log, epoch: time.Unix(0, 0), peers: map[string]*peer{}}
+	return &room{name: name, log: log, epoch: time.Unix(0, 0), peers: map[string]*peer{},
+		limits: roomLimits{maxChat: 2000, maxTracks: 4}}
 }
 
 func (r *room) empty() bool { return len(r.peers) == 0 }

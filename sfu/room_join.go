@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
-
-	"github.com/plainrtc/plainrtc/rtp"
 )
 
 // addPublisher creates a WHIP peer in room from its offer: one track per
@@ -15,6 +13,21 @@ import (
 // channel section, if any, is accepted. It returns the answer's sections.
 func (r *room) addPublisher(id string, o *offer, now time.Time) (*peer, []answerMedia, error) {
 	p := r.newPeer(id, KindWHIP, now)
+	media := r.receiveSections(p, o, now)
+	if len(p.tracks) == 0 {
+		r.leave(p, now)
+		return nil, nil, badf("no audio or video section the SFU can receive (want Opus, VP8, H264 packetization-mode=1 or VP9, sendonly)")
+	}
+	r.joined(p, now)
+	r.log.Info("publisher joined", "peer", id, "room", r.name, "tracks", describeTracks(p.tracks))
+	return p, media, nil
+}
+
+// receiveSections answers a join offer of a publisher or participant:
+// each sending audio/video section becomes a track, answered recvonly
+// with a single codec (RFC 8829 §5.3.1), up to the room's track limit;
+// the data channel is accepted; anything else is rejected (port 0).
+func (r *room) receiveSections(p *peer, o *offer, now time.Time) []answerMedia {
 	var media []answerMedia
 	for _, m := range o.Media {
 		if m.Rejected {
@@ -23,72 +36,33 @@ func (r *room) addPublisher(id string, o *offer, now time.Time) (*peer, []answer
 		}
 		switch m.Kind {
 		case "audio", "video":
-			c, ok := chooseReceiveCodec(m)
-			if !ok || (m.Direction != "sendonly" && m.Direction != "sendrecv") {
+			if m.Direction != "sendonly" && m.Direction != "sendrecv" || len(p.tracks) >= r.limits.maxTracks {
 				media = append(media, rejectSection(m))
 				continue
 			}
-			c.FB = supportedFeedback(c.FB, m.Kind)
-			exts := answerExtmaps(m.Extmaps, publishExtensions)
-			t := &track{id: id + "/" + m.Mid, pub: p, kind: m.Kind, mid: m.Mid, codec: c, ext: exts,
-				codecName: strings.ToLower(c.Name)}
-			if m.Kind == "video" {
-				t.cache = newTrackCache(videoCachePackets, videoCacheBytes)
-			} else {
-				t.cache = newTrackCache(audioCachePackets, audioCacheBytes)
+			t := r.newTrack(p, m, now)
+			if t == nil {
+				media = append(media, rejectSection(m))
+				continue
 			}
-			// SSRCs from a=ssrc; with an FID group the second is RTX
-			// (RFC 4588 §8.3, RFC 5576 §4.2).
-			for _, f := range m.FIDs {
-				t.ssrc, t.rtx = f[0], f[1]
-			}
-			if t.ssrc == 0 && len(m.SSRCs) > 0 {
-				t.ssrc = m.SSRCs[0]
-			}
-			if t.ssrc != 0 {
-				p.bySSRC[t.ssrc] = t
-			}
-			if t.rtx != 0 {
-				p.bySSRC[t.rtx] = t
-			}
-			for _, x := range exts {
-				if x.URI == rtp.URIMid {
-					p.midExtID = x.ID
-				}
-			}
-			p.byMid[m.Mid] = t
-			p.tracks = append(p.tracks, t)
-			p.rsize = p.rsize || m.RTCPRsize
 			media = append(media, answerMedia{Kind: m.Kind, Proto: m.Proto, Mid: m.Mid, Direction: "recvonly",
-				Codecs: []codec{c}, Extmaps: exts})
+				Codecs: []codec{t.codec}, Extmaps: t.ext})
 		case "application":
 			media = append(media, r.dataSection(m))
 		default:
 			media = append(media, rejectSection(m))
 		}
 	}
-	if len(p.tracks) == 0 {
-		r.leave(p, now)
-		return nil, nil, badf("no audio or video section the SFU can receive (want Opus, VP8, H264 packetization-mode=1 or VP9, sendonly)")
-	}
-	// Subscribers that have idle outgoing streams of the same kind and a
-	// matching codec take the new tracks (continuity across the switch is
-	// the rewriter's job).
-	for _, s := range r.order {
-		for _, t := range p.tracks {
-			for _, d := range s.downs {
-				if d.track == nil && d.kind == t.kind && t.codec.sameFormat(d.codec) {
-					d.attach(t)
-					break
-				}
-			}
-		}
-	}
+	return media
+}
+
+// joined tells the room about p, whose tracks are now published.
+func (r *room) joined(p *peer, now time.Time) {
 	for _, t := range p.tracks {
-		r.event(Event{Kind: EventTrackAdded, Time: now, Participant: id, Track: t.id})
+		r.trackAdded(t, now)
 	}
-	r.log.Info("publisher joined", "peer", id, "room", r.name, "tracks", describeTracks(p.tracks))
-	return p, media, nil
+	r.broadcastRoster()
+	r.broadcast(p, map[string]any{"type": "joined", "id": p.id, "name": p.name})
 }
 
 // addSubscriber creates a WHEP peer: every receiving audio/video section of
@@ -161,6 +135,7 @@ func (r *room) addSubscriber(id string, o *offer, now time.Time) (*peer, []answe
 			srcs = append(srcs, d.mid+"<-(idle)")
 		}
 	}
+	r.broadcastRoster()
 	r.log.Info("subscriber joined", "peer", id, "room", r.name, "streams", strings.Join(srcs, " "))
 	return p, media, nil
 }
@@ -218,19 +193,16 @@ func (r *room) setReady(p *peer, now time.Time) {
 	}
 }
 
-// leave removes p: its tracks end (their caches are released) and leave
-// their subscribers idle, its outgoing streams stop.
+// leave removes p: its tracks end (their caches are released, their
+// subscribers' sections stop or, for WHEP viewers, take another source),
+// its outgoing streams stop, and the room is told.
 func (r *room) leave(p *peer, now time.Time) {
 	if p.closed {
 		return
 	}
 	p.closed = true
-	for _, t := range p.tracks {
-		for _, d := range append([]*downTrack(nil), t.downs...) {
-			d.attach(nil)
-		}
-		t.cache.clear()
-		r.event(Event{Kind: EventTrackEnded, Time: now, Participant: p.id, Track: t.id})
+	for _, t := range append([]*track(nil), p.tracks...) {
+		r.endTrack(t, now)
 	}
 	for _, d := range p.downs {
 		d.attach(nil)
@@ -243,6 +215,8 @@ func (r *room) leave(p *peer, now time.Time) {
 	}
 	delete(r.peers, p.id)
 	r.event(Event{Kind: EventLeft, Time: now, Participant: p.id})
+	r.broadcast(nil, map[string]any{"type": "left", "id": p.id, "name": p.name})
+	r.broadcastRoster()
 }
 
 // newSSRC picks a random SSRC not used by any of the room's streams

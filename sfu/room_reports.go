@@ -13,6 +13,7 @@ import (
 // interval is randomised in [0.5, 1.5] s (RFC 3550 §6.3.1, with a fixed
 // 1 s base since the bandwidth share of a few streams is small).
 func (r *room) tick(now time.Time) {
+	r.reportLevels(now)
 	for _, p := range r.peers {
 		if p.closed || !p.ready || now.Before(p.nextReport) {
 			continue

@@ -128,11 +128,12 @@ func (r *room) keyframeFromSubscriber(p *peer, ssrc uint32, now time.Time) {
 }
 
 // answerNACK answers a subscriber's NACK (RFC 4585 §6.2.1) from the
-// track's shared cache: each lost packet is rewritten exactly as it was the
-// first time (same source packet, same numbers, same extension mapping), so
-// the subscriber's sender worker protects identical content under the same
-// SRTP index and the retransmission is byte for byte the original
-// (RFC 3711 §9.1 allows nothing else without RTX). A packet is resent at
+// track's shared cache. Where the subscriber negotiated RTX the packet goes
+// in an RTX packet (RFC 4588) on its own SSRC. Without RTX it is rewritten
+// exactly as it was the first time (same source packet, same numbers, same
+// extension mapping), so the subscriber's sender worker protects identical
+// content under the same SRTP index and the retransmission is byte for byte
+// the original (RFC 3711 §9.1 allows nothing else). A packet is resent at
 // most once per nackResendInterval; one whose source packet left the cache,
 // or whose stream has since switched source, is not (counted).
 func (r *room) answerNACK(p *peer, now time.Time) {
@@ -164,7 +165,14 @@ func (r *room) resend(d *downTrack, seq uint16, now time.Time) {
 	}
 	e.resentAt = now
 	d.resent++
-	r.forward(d.sub, b, rewrite{ext: d.rw.extMap, ts: e.ts, ssrc: d.ssrc, seq: seq, pt: d.rw.dst.PT})
+	rw := rewrite{ext: d.rw.extMap, ts: e.ts, ssrc: d.ssrc, seq: seq, pt: d.rw.dst.PT}
+	if d.rtxPT != 0 {
+		// RFC 4588 §4: the packet as first sent, its sequence number
+		// (the OSN) first in the payload, on the RTX stream.
+		rw.rtx = &rtxRewrite{ssrc: d.rtxSSRC, seq: d.rtxSeq, pt: d.rtxPT}
+		d.rtxSeq++
+	}
+	r.forward(d.sub, b, rw)
 }
 
 // rtpSSRC reads the SSRC of a packet the room already parsed once.

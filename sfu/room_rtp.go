@@ -52,6 +52,9 @@ func (r *room) handleRTP(p *peer, pkt []byte, now time.Time) {
 	if h.SSRC == t.ssrc {
 		t.cache.put(h.SequenceNumber, b)
 	}
+	if t.kind == "audio" {
+		r.audioLevel(t, &h)
+	}
 	keyframe := t.kind == "video" && isKeyframe(t.codecName, pkt[n:])
 	for _, d := range t.downs {
 		if !d.sub.ready {

@@ -61,6 +61,11 @@ func deliver(t *testing.T, r *room, subs map[string]*simSub) map[string][][]byte
 		if err != nil {
 			t.Fatalf("rewrite for %s: %v", to.id, err)
 		}
+		if it.rw.rtx != nil {
+			if pkt, err = it.rw.rtx.apply(pkt, len(pkt), n, it.rw); err != nil {
+				t.Fatal(err)
+			}
+		}
 		prot, err := s.out.EncryptRTP(pkt[:0], pkt)
 		if err != nil {
 			t.Fatal(err)
@@ -347,5 +352,45 @@ func TestSendQueueAndSentLog(t *testing.T) {
 	l.drain(func(r *sentRecord) { seqs = append(seqs, r.seq) })
 	if len(seqs) != sentLogLen || seqs[0] != 0 || l.lost.Load() != 5 {
 		t.Fatalf("drained %d records, lost %d", len(seqs), l.lost.Load())
+	}
+}
+
+// Where the subscriber negotiated RTX, a NACK is answered with an RTX
+// packet (RFC 4588 §4): its own SSRC, payload type and sequence numbers,
+// the lost packet's sequence number (OSN) first, then its payload as first
+// sent. The media stream's SRTP indexes are never used twice.
+func TestRoomNACKAnsweredWithRTX(t *testing.T) {
+	r, pub, subs, sim, now := twoSubscriberRoom(t)
+	d := subs[0].downs[1]
+	d.rtxPT, d.rtxSSRC = 99, 0xabc
+	subs[0].downBySSRC[d.rtxSSRC] = d
+	for i := range uint16(5) {
+		r.handleRTP(pub, rtpPacket(t, 96, 300+i, 90*uint32(i), 2001, vp8Key, map[uint8][]byte{4: []byte("1")}), now)
+	}
+	deliver(t, r, sim)
+	orig := sim["sub0"].plain[2]
+	r.handleRTCP(subs[0], nackFor(t, d, 302, 303), now.Add(20*time.Millisecond))
+	got := deliver(t, r, sim)["sub0"]
+	if len(got) != 2 {
+		t.Fatalf("%d retransmissions, want 2", len(got))
+	}
+	plain := sim["sub0"].plain
+	rtx := plain[len(plain)-2]
+	var h, oh rtp.Header
+	n, err := h.Unmarshal(rtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, _ := oh.Unmarshal(orig)
+	if h.SSRC != 0xabc || h.PayloadType != 99 || h.SequenceNumber != 0 || h.Timestamp != oh.Timestamp {
+		t.Fatalf("RTX header %+v", h)
+	}
+	if osn := uint16(rtx[n])<<8 | uint16(rtx[n+1]); osn != oh.SequenceNumber || !bytes.Equal(rtx[n+2:], orig[on:]) {
+		t.Fatalf("RTX payload: OSN %d (want %d), payload equal %v", osn, oh.SequenceNumber, bytes.Equal(rtx[n+2:], orig[on:]))
+	}
+	var h2 rtp.Header
+	h2.Unmarshal(plain[len(plain)-1])
+	if h2.SequenceNumber != 1 || h2.SSRC != 0xabc {
+		t.Fatalf("second RTX packet %+v", h2)
 	}
 }

@@ -244,6 +244,11 @@ func TestRoomSourceSwitchOnRepublish(t *testing.T) {
 	if sub.downs[0].track == nil || sub.downs[0].track.pub != pub2 {
 		t.Fatal("idle audio stream not attached to the new publisher")
 	}
+	// The idle video stream took the new video track and asked for a
+	// keyframe at once.
+	if out := drainAll(e); len(out) != 1 || out[0].to != "pub2" || !out[0].rtcp {
+		t.Fatalf("after republish: %+v, want one PLI to pub2", out)
+	}
 	e.handleRTP(pub2, rtpPacket(t, 111, 40000, 123456, 3003, []byte{1}, nil), now.Add(time.Second))
 	out := drainAll(e)
 	if len(out) != 1 {

@@ -100,6 +100,13 @@ func (w *sendWorker) send(s *sender, keys *srtp.Context, it *sendItem, now int64
 			s.rewriteFailures.Add(1)
 			return
 		}
+		if it.rw.rtx != nil {
+			if pkt, err = it.rw.rtx.apply(w.scratch[:n], n, hdr, it.rw); err != nil {
+				s.rewriteFailures.Add(1)
+				return
+			}
+			n += 2
+		}
 		out, err = keys.EncryptRTP(pkt[:0], pkt)
 	}
 	if err != nil {
@@ -116,6 +123,9 @@ func (w *sendWorker) send(s *sender, keys *srtp.Context, it *sendItem, now int64
 		return
 	}
 	s.rtpSent.Add(1)
+	if it.rw.rtx != nil {
+		return // an RTX packet: not counted in the media stream's reports
+	}
 	s.sent.add(sentRecord{at: now, ssrc: it.rw.ssrc, payload: uint16(n - hdr), seq: it.rw.seq})
 }
 

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/plainrtc/plainrtc/sdp"
 	"github.com/plainrtc/plainrtc/sfu/transport"
 )
 
@@ -37,14 +38,28 @@ type Config struct {
 	// 503 (each session holds an ICE agent, a DTLS handshake goroutine
 	// and, once media flows, packet caches). 0 means 1000.
 	MaxSessions int
+	// Limits of rooms (0 means the default in parentheses): rooms on the
+	// server (100), participants per room (50), tracks one participant
+	// may publish (4), bytes of a chat message (2000). Joins beyond them
+	// get 503; a refused publish or chat an error on the signaling channel.
+	MaxRooms, MaxParticipants, MaxTracks, MaxChat int
 	// SenderWorkers is how many goroutines rewrite, protect and send the
 	// packets leaving the SFU (each participant is pinned to one).
 	// 0 means one per core (GOMAXPROCS).
 	SenderWorkers int
 }
 
-// errFull is returned for offers beyond Config.MaxSessions.
-var errFull = errors.New("sfu: too many sessions, try again later")
+// Joins beyond the limits (Config.MaxSessions, MaxRooms, MaxParticipants).
+var (
+	errFull      = errors.New("sfu: too many sessions, try again later")
+	errRoomsFull = errors.New("sfu: too many rooms, try again later")
+	errRoomFull  = errors.New("sfu: the room is full")
+)
+
+// isLimit reports whether err is a join refused by a limit (503).
+func isLimit(err error) bool {
+	return errors.Is(err, errFull) || errors.Is(err, errRoomsFull) || errors.Is(err, errRoomFull)
+}
 
 // tickInterval is how often the timer goroutine runs the engine's and the
 // ICE agents' timers (RTCP report scheduling, consent freshness).
@@ -77,6 +92,7 @@ type Server struct {
 	sessions map[string]*session
 	closed   bool
 	retired  map[string]uint64 // the counters of ended sessions, so Stats only grows
+	seq      map[string]uint64 // sessions opened, by kind (default names)
 	ended    map[string]uint64 // ended sessions by endReasonClass
 
 	counters ioCounters
@@ -124,13 +140,21 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = 1000
 	}
+	for _, l := range []struct {
+		v   *int
+		def int
+	}{{&cfg.MaxRooms, 100}, {&cfg.MaxParticipants, 50}, {&cfg.MaxTracks, 4}, {&cfg.MaxChat, 2000}} {
+		if *l.v <= 0 {
+			*l.v = l.def
+		}
+	}
 	mux, err := transport.Listen(transport.Config{Addr: cfg.UDP, Logger: log.With("part", "mux")})
 	if err != nil {
 		return nil, fmt.Errorf("sfu: media socket %s: %w", cfg.UDP, err)
 	}
 	s := &Server{cfg: cfg, log: log, mux: mux, pool: newSenderPool(cfg.SenderWorkers),
 		rooms: map[string]*roomHost{}, sessions: map[string]*session{}, done: make(chan struct{}),
-		retired: map[string]uint64{}, ended: map[string]uint64{}}
+		retired: map[string]uint64{}, ended: map[string]uint64{}, seq: map[string]uint64{}}
 	s.port = mux.LocalAddrPort().Port()
 	adv := cfg.Advertise
 	if len(adv) == 0 {
@@ -172,7 +196,27 @@ func (s *Server) Close() error {
 	for _, x := range s.sessions {
 		ending = append(ending, x)
 	}
+	hosts := make([]*roomHost, 0, len(s.rooms))
+	for _, h := range s.rooms {
+		hosts = append(hosts, h)
+	}
 	s.mu.Unlock()
+	// Participants are told before their connections close.
+	told := false
+	for _, h := range hosts {
+		h.mu.Lock()
+		for _, p := range h.room.order {
+			if p.signalReady {
+				h.room.signal(p, map[string]any{"type": "error", "code": "shutdown", "message": "the server is shutting down"})
+				told = true
+			}
+		}
+		h.flush()
+		h.mu.Unlock()
+	}
+	if told {
+		time.Sleep(100 * time.Millisecond) // for the signal writers to send it
+	}
 	for _, x := range ending {
 		s.end(x, "server closed")
 	}
@@ -233,8 +277,15 @@ func (s *Server) joinRoom(name string, x *session) (*roomHost, error) {
 	}
 	h := s.rooms[name]
 	if h == nil {
+		if len(s.rooms) >= s.cfg.MaxRooms {
+			return nil, errRoomsFull
+		}
 		h = &roomHost{s: s, name: name, room: newRoom(name, s.log), sessions: map[string]*session{}}
+		h.room.limits = roomLimits{maxChat: s.cfg.MaxChat, maxTracks: s.cfg.MaxTracks}
 		s.rooms[name] = h
+	}
+	if h.members >= s.cfg.MaxParticipants {
+		return nil, errRoomFull
 	}
 	h.members++
 	s.sessions[x.id] = x
@@ -257,36 +308,68 @@ func (s *Server) leaveRoom(x *session) {
 	}
 }
 
-// openSession implements sessionHost for signaling.
-func (s *Server) openSession(kind, roomName string, o *offer) (string, []byte, error) {
-	fps, err := remoteFingerprints(o)
+// joinOptions are what a join says beyond its offer.
+type joinOptions struct {
+	kind, room string
+	name       string // display name; "" picks "WHIP n" / "WHEP n"
+	token      string // the client's token: a join with a live one replaces it
+}
+
+// openSession implements sessionHost for signaling (WHIP and WHEP).
+func (s *Server) openSession(kind, roomName string, o *offer, name string) (string, []byte, error) {
+	x, answer, err := s.open(joinOptions{kind: kind, room: roomName, name: name}, o)
 	if err != nil {
 		return "", nil, err
+	}
+	return x.id, answer, nil
+}
+
+// open creates a session from an offer: a participant, a WHIP publisher or
+// a WHEP viewer of the room.
+func (s *Server) open(j joinOptions, o *offer) (*session, []byte, error) {
+	fps, err := remoteFingerprints(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	name, err := displayName(j)
+	if err != nil {
+		return nil, nil, err
 	}
 	id := newID()
 	now := time.Now()
-	x, err := newSession(s, id, kind, roomName, o, fps, now)
+	x, err := newSession(s, id, j.kind, j.room, o, fps, now)
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
-	h, err := s.joinRoom(roomName, x)
+	x.token, x.secret = j.token, newID()
+	if j.token != "" {
+		s.replaceToken(j.room, j.token)
+	}
+	h, err := s.joinRoom(j.room, x)
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
 	x.rh = h
 	h.mu.Lock()
 	var media []answerMedia
-	if kind == KindWHIP {
+	switch j.kind {
+	case KindWHIP:
 		x.p, media, err = h.room.addPublisher(id, o, now)
-	} else {
+	case KindWHEP:
 		x.p, media, err = h.room.addSubscriber(id, o, now)
+	default:
+		x.p, media, err = h.room.addParticipant(id, name, o, now)
 	}
 	if err != nil {
 		h.flush()
 		h.mu.Unlock()
 		s.leaveRoom(x)
-		return "", nil, err
+		return nil, nil, err
 	}
+	if name == "" {
+		name = fmt.Sprintf("%s %d", strings.ToUpper(j.kind), s.kindSeq(j.kind))
+	}
+	x.p.name = name
 	x.hasData = hasData(media)
 	tp, err := s.mux.AddPeer(x.agent.LocalCredentials().Ufrag, x)
 	if err != nil {
@@ -294,33 +377,85 @@ func (s *Server) openSession(kind, roomName string, o *offer) (string, []byte, e
 		h.flush()
 		h.mu.Unlock()
 		s.leaveRoom(x)
-		return "", nil, err
+		return nil, nil, err
 	}
 	x.tp = tp
 	x.p.sender = s.pool.newSender(tp)
 	h.sessions[id] = x
-	h.flush() // a subscriber's keyframe requests
+	h.room.broadcastRoster() // with the name
+	h.flush()                // a subscriber's keyframe requests
 	h.mu.Unlock()
 
 	local := x.agent.LocalCredentials()
 	exts := publishExtensions
-	if kind == KindWHEP {
+	switch j.kind {
+	case KindWHEP:
 		exts = subscribeExtensions
+	case KindParticipant:
+		exts = participantExtensions
 	}
-	answer, err := writeAnswer(o, answerParams{
+	params := answerParams{
 		Ufrag:       local.Ufrag,
 		Pwd:         local.Pwd,
 		Fingerprint: s.mux.Certificate().Fingerprint().String(),
 		Setup:       x.setup,
 		Candidates:  s.adverts,
-	}, media, exts)
-	if err != nil {
-		s.closeSession(kind, roomName, id, "answer: "+err.Error())
-		return "", nil, err
 	}
-	x.log.Info("session created", "dtls_role", x.role.String(), "remote_ufrag", o.Ufrag, "sections", len(o.Media))
+	answer, err := writeAnswer(o, params, media, exts)
+	if err == nil && j.kind == KindParticipant {
+		err = s.startNegotiation(x, params, answer, o)
+	}
+	if err != nil {
+		s.end(x, "answer: "+err.Error())
+		return nil, nil, err
+	}
+	x.log.Info("session created", "dtls_role", x.role.String(), "remote_ufrag", o.Ufrag, "sections", len(o.Media), "name", name)
 	x.startHandshake()
-	return id, answer, nil
+	return x, answer, nil
+}
+
+// startNegotiation gives a participant the state its room's later offers
+// are made from: our answer as the local description, its offer as the
+// remote one, and our transport attributes.
+func (s *Server) startNegotiation(x *session, params answerParams, answer []byte, o *offer) error {
+	local, err := sdp.Parse(answer)
+	if err != nil {
+		return err
+	}
+	cfg := answerConfig(params, participantExtensions)
+	cfg.Codecs = nil // each added section names its codecs
+	x.rh.mu.Lock()
+	defer x.rh.mu.Unlock()
+	if !x.ended {
+		x.rh.room.startNegotiation(x.p, cfg, local, o.SDP)
+	}
+	return nil
+}
+
+// replaceToken ends, at once, the session of room that joined with token:
+// the same client rejoining (a reload) replaces its old self, no ghost.
+func (s *Server) replaceToken(room, token string) {
+	s.mu.Lock()
+	var old *session
+	for _, y := range s.sessions {
+		if y.room == room && y.token == token {
+			old = y
+			break
+		}
+	}
+	s.mu.Unlock()
+	if old != nil {
+		s.end(old, "replaced by a new join with the same client token")
+	}
+}
+
+// kindSeq numbers the WHIP and WHEP sessions of the server, for their
+// default names.
+func (s *Server) kindSeq(kind string) uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq[kind]++
+	return s.seq[kind]
 }
 
 // closeSession implements sessionHost for signaling (DELETE).
@@ -456,6 +591,8 @@ func (x *session) addStats(m map[string]uint64) {
 	m["pli.in"] += st.pliIn
 	m["fir.in"] += st.firIn
 	m["nack.in"] += st.nackIn
+	m["offers"] += st.offers
+	m["signal.errors"] += st.signalErrors
 	for _, t := range x.p.tracks {
 		m["pli.out"] += t.plis
 		m["pli.throttled"] += t.throttled

@@ -38,6 +38,9 @@ type session struct {
 
 	rh *roomHost // its room's driver, set when it joins
 
+	token  string // the client's own token (participants): a rejoin with it replaces this session
+	secret string // issued at join; authorises leave by HTTP; never listed
+
 	// Guarded by rh.mu.
 	p         *peer
 	agent     *ice.Agent
@@ -293,7 +296,11 @@ func (x *session) runDataChannels(sess *transport.Session) {
 			return
 		}
 		x.log.Info("data channel open", "label", ch.Label(), "protocol", ch.Protocol(), "stream", ch.StreamID())
-		if !x.s.goSession(x, func() { x.echo(ch) }) {
+		serve := func() { x.echo(ch) }
+		if x.kind == KindParticipant && ch.Protocol() == SignalProtocol {
+			serve = func() { x.runSignaling(ch) }
+		}
+		if !x.s.goSession(x, serve) {
 			_ = ch.Close()
 		}
 	}

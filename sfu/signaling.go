@@ -15,6 +15,9 @@ import (
 const (
 	KindWHIP = "whip" // publisher: RFC 9725
 	KindWHEP = "whep" // subscriber: draft-ietf-wish-whep
+	// KindParticipant sends and receives on one connection, renegotiated
+	// over its signaling data channel (docs/SIGNALING.md).
+	KindParticipant = "participant"
 )
 
 // ICEServer is a STUN/TURN server advertised to clients in Link headers
@@ -28,7 +31,7 @@ type ICEServer struct {
 // sessionHost is what signaling needs from the SFU: answer an offer for a
 // room, and end a session. errors of type *badSDP become 400.
 type sessionHost interface {
-	openSession(kind, room string, o *offer) (id string, answer []byte, err error)
+	openSession(kind, room string, o *offer, name string) (id string, answer []byte, err error)
 	closeSession(kind, room, id string, reason string) bool
 }
 
@@ -117,10 +120,11 @@ func (sg *signaling) post(w http.ResponseWriter, r *http.Request, kind, room str
 		httpError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	id, answer, err := sg.host.openSession(kind, room, o)
+	id, answer, err := sg.host.openSession(kind, room, o, r.URL.Query().Get("name"))
 	var bad *badSDP
+	var badReq *badRequest
 	switch {
-	case errors.As(err, &bad):
+	case errors.As(err, &bad), errors.As(err, &badReq):
 		sg.log.Info("offer rejected", "kind", kind, "room", room, "remote", r.RemoteAddr, "err", err)
 		httpError(w, http.StatusBadRequest, err.Error())
 		return

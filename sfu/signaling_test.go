@@ -86,7 +86,7 @@ type fakeHost struct {
 	closed []string
 }
 
-func (f *fakeHost) openSession(kind, room string, o *offer) (string, []byte, error) {
+func (f *fakeHost) openSession(kind, room string, o *offer, _ string) (string, []byte, error) {
 	f.opened = append(f.opened, kind+"/"+room)
 	if len(o.Media) == 0 {
 		return "", nil, badf("no media")

@@ -26,6 +26,12 @@ type track struct {
 	rtx       uint32   // RTX SSRC from a=ssrc-group:FID, not forwarded
 	downs     []*downTrack
 	cache     *trackCache // the packets its subscribers may NACK, shared by them
+	ended     bool        // unpublished, or its publisher left
+
+	// RFC 6464 audio level: the publisher's extension ID, and the level
+	// smoothed for the room's speaker detection (room_levels.go).
+	levelExtID uint8
+	loudness   float64
 
 	// Reception statistics for our receiver reports (RFC 3550 §6.4.1, A.1, A.8).
 	src      rtp.Source

@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"embed"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,7 +34,7 @@ import (
 var static embed.FS
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
@@ -41,28 +43,18 @@ func main() {
 // run parses flags, starts the SFU and the HTTP server, prints the URL to
 // open and serves until ctx is done or SIGINT/SIGTERM.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	httpAddr := fl.String("http", "127.0.0.1:8080", "HTTP listen address (WHIP, WHEP, the page)")
-	udpPort := fl.Int("udp", 50000, "UDP port of the single media socket")
-	ip := fl.String("ip", "127.0.0.1", "address to bind the media socket to and advertise as the ICE candidate")
-	if err := fl.Parse(args); err != nil {
+	o, err := parseOptions(args, stderr)
+	if err != nil {
 		return err
 	}
-	addr, err := netip.ParseAddr(*ip)
-	if err != nil {
-		return fmt.Errorf("-ip %q: %w", *ip, err)
-	}
-	if *udpPort < 0 || *udpPort > 65535 {
-		return fmt.Errorf("-udp %d: not a port", *udpPort)
-	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := sfu.New(sfu.Config{UDP: netip.AddrPortFrom(addr, uint16(*udpPort)), Logger: log})
+	srv, err := sfu.New(sfu.Config{UDP: netip.AddrPortFrom(o.ip, uint16(o.udp)), Advertise: o.advertise, Logger: log,
+		MaxRooms: o.maxRooms, MaxParticipants: o.maxParticipants, MaxTracks: o.maxTracks, MaxChat: o.maxChat})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	ln, err := net.Listen("tcp", *httpAddr)
+	ln, err := net.Listen("tcp", o.http)
 	if err != nil {
 		return err
 	}
@@ -71,12 +63,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// the sfu handler).
 	hs := &http.Server{Handler: newHandler(srv, nil), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
-	fmt.Fprintf(stdout, "plainrtc demo: open http://%s/ (media on udp %s)\n", ln.Addr(), srv.MediaAddr())
+	scheme := "http"
+	if o.tlsCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(stdout, "plainrtc demo: open %s://%s/ (media on udp %s)\n", scheme, ln.Addr(), srv.MediaAddr())
+	printReachHints(stdout, o, ln.Addr().String())
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if o.tlsCert != "" {
+			errc <- hs.ServeTLS(ln, o.tlsCert, o.tlsKey)
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case <-ctx.Done():
 		hs.Close()
@@ -99,6 +102,11 @@ func newHandler(srv *sfu.Server, report http.Handler) http.Handler {
 	mux.Handle("/", http.FileServerFS(sub))
 	mux.Handle("/whip/", srv.Handler())
 	mux.Handle("/whep/", srv.Handler())
+	mux.Handle("/api/", srv.APIHandler())
+	// The room page: /r/{room}?name=Ann&autojoin=1&video=0 (docs/SIGNALING.md).
+	mux.HandleFunc("GET /r/{room}", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFileFS(w, r, sub, "room.html")
+	})
 	if report != nil {
 		mux.Handle("/report", report)
 	}
@@ -112,4 +120,17 @@ func metricsHandler(srv *sfu.Server) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), srv.Collector())
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: nil})
+}
+
+// printReachHints tells a newcomer what the URL alone does not: how other
+// machines (and Firefox, which never uses loopback ICE candidates) reach
+// a server bound to loopback, and that browsers need HTTPS off localhost.
+func printReachHints(w io.Writer, o *options, httpAddr string) {
+	if o.ip.IsLoopback() {
+		fmt.Fprintln(w, "  media is bound to loopback: Chromium on this machine works; Firefox and other machines need")
+		fmt.Fprintln(w, "  -ip <this machine's LAN address> (or -ip 0.0.0.0 -advertise <address>) and -http 0.0.0.0:8080")
+	}
+	if host, _, _ := strings.Cut(httpAddr, ":"); o.tlsCert == "" && host != "127.0.0.1" && host != "[::1]" {
+		fmt.Fprintln(w, "  other machines' browsers allow camera and microphone only over HTTPS: add -tls-cert and -tls-key")
+	}
 }

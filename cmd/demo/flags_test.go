@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Every flag can come from the environment; the command line wins.
+func TestOptionsFromEnvironment(t *testing.T) {
+	t.Setenv("PLAINRTC_MAX_ROOMS", "7")
+	t.Setenv("PLAINRTC_ADVERTISE", "192.0.2.1, 2001:db8::1")
+	t.Setenv("PLAINRTC_UDP", "4000")
+	o, err := parseOptions([]string{"-udp", "5000"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.maxRooms != 7 || o.udp != 5000 || len(o.advertise) != 2 || o.advertise[1].String() != "2001:db8::1" {
+		t.Fatalf("options %+v", o)
+	}
+	for _, bad := range [][]string{{"-tls-cert", "c.pem"}, {"-max-tracks", "0"}, {"-advertise", "nope"}, {"-udp", "x"}} {
+		if _, err := parseOptions(bad, io.Discard); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// With -tls-cert and -tls-key the demo serves HTTPS and prints an https URL.
+func TestRunServesTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, _ := x509.MarshalECPrivateKey(key)
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-http", "127.0.0.1:0", "-udp", "0", "-tls-cert", certFile, "-tls-key", keyFile}, out, io.Discard)
+	}()
+	re := regexp.MustCompile(`open (https://127\.0\.0\.1:\d+/) `)
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+		}
+	}
+	if url == "" {
+		t.Fatalf("no https URL printed: %q", out.String())
+	}
+	if !strings.Contains(out.String(), "Firefox and other machines need") {
+		t.Errorf("no hint for a loopback-bound server: %q", out.String())
+	}
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	resp, err := c.Get(url + "healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.TLS == nil {
+		t.Fatalf("healthz over TLS: %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
