@@ -20,15 +20,19 @@ var apiErrors atomic.Uint64
 // APIHandler serves the room API of docs/SIGNALING.md under /api/:
 //
 //	GET  /api/rooms                                    the public rooms
+//	POST /api/rooms                                    {"name","topic","private"} → 201 {"name","topic","private"}
 //	GET  /api/rooms/{room}                             one room: participants, tracks, subscriptions
 //	POST /api/rooms/{room}/join                        {"name","token","offer"} → 201 {"id","secret","room","answer"}
 //	POST /api/rooms/{room}/participants/{id}/leave     {"secret"} → 204
+//	PATCH /api/rooms/{room}/participants/{id}          {"secret","offer"} → 200 {"answer"}: ICE restart
 func (s *Server) APIHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/rooms", s.apiRooms)
+	mux.HandleFunc("POST /api/rooms", s.apiCreateRoom)
 	mux.HandleFunc("GET /api/rooms/{room}", s.apiRoom)
 	mux.HandleFunc("POST /api/rooms/{room}/join", s.apiJoin)
 	mux.HandleFunc("POST /api/rooms/{room}/participants/{id}/leave", s.apiLeave)
+	mux.HandleFunc("PATCH /api/rooms/{room}/participants/{id}", s.apiRestart)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusNotFound, "no such API endpoint (docs/SIGNALING.md)")
 	})
@@ -61,6 +65,7 @@ func roomName(w http.ResponseWriter, r *http.Request) (string, bool) {
 
 type roomSummary struct {
 	Name         string `json:"name"`
+	Topic        string `json:"topic,omitempty"`
 	Participants int    `json:"participants"`
 }
 
@@ -68,8 +73,8 @@ func (s *Server) apiRooms(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	rooms := []roomSummary{}
 	for name, h := range s.rooms {
-		if h.members > 0 {
-			rooms = append(rooms, roomSummary{Name: name, Participants: h.members})
+		if h.members > 0 && !isPrivateRoom(name) {
+			rooms = append(rooms, roomSummary{Name: name, Topic: h.topic, Participants: h.members})
 		}
 	}
 	s.mu.Unlock()
@@ -200,13 +205,93 @@ func (s *Server) apiLeave(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, "not a leave request: "+err.Error())
 		return
 	}
-	s.mu.Lock()
-	x := s.sessions[r.PathValue("id")]
-	s.mu.Unlock()
-	if x == nil || x.room != room || x.secret == "" || subtle.ConstantTimeCompare([]byte(x.secret), []byte(req.Secret)) != 1 {
-		jsonError(w, http.StatusNotFound, "no such participant")
+	x := s.participant(w, r, room, req.Secret)
+	if x == nil {
 		return
 	}
 	s.end(x, "left (HTTP)")
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// participant finds the participant a request names and checks its secret.
+func (s *Server) participant(w http.ResponseWriter, r *http.Request, room, secret string) *session {
+	s.mu.Lock()
+	x := s.sessions[r.PathValue("id")]
+	s.mu.Unlock()
+	if x == nil || x.room != room || x.secret == "" || subtle.ConstantTimeCompare([]byte(x.secret), []byte(secret)) != 1 {
+		jsonError(w, http.StatusNotFound, "no such participant")
+		return nil
+	}
+	return x
+}
+
+// apiRestart takes a participant's ICE restart offer (RFC 8445 §9; as
+// RFC 9725 §4.3.2 does it for WHIP, but with a whole offer since the
+// participant's description must be re-answered): after a network change
+// its signaling channel may be dead, so this goes over HTTP.
+func (s *Server) apiRestart(w http.ResponseWriter, r *http.Request) {
+	room, ok := roomName(w, r)
+	if !ok {
+		return
+	}
+	var req struct{ Secret, Offer string }
+	if err := json.NewDecoder(io.LimitReader(r.Body, maxJoinBody)).Decode(&req); err != nil {
+		jsonError(w, http.StatusBadRequest, "not a restart request: "+err.Error())
+		return
+	}
+	x := s.participant(w, r, room, req.Secret)
+	if x == nil {
+		return
+	}
+	o, err := parseOffer([]byte(req.Offer))
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	answer, err := x.restartICE(o)
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"answer": string(answer)})
+}
+
+// apiCreateRoom creates a room before anyone joins it, with a topic. A
+// private room gets an unguessable name (privateRoomPrefix and 128 random
+// bits): it is reached by its link only and never listed.
+func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name    string `json:"name"`
+		Topic   string `json:"topic"`
+		Private bool   `json:"private"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 4096)).Decode(&req); err != nil {
+		jsonError(w, http.StatusBadRequest, "not a room: "+err.Error())
+		return
+	}
+	if req.Topic != "" {
+		if err := checkName("topic", req.Topic, maxRoomName, false); err != nil {
+			jsonError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+	}
+	name := req.Name
+	if req.Private {
+		name = privateRoomPrefix + newID() + newID()[:8]
+	} else if err := checkName("room name", name, maxRoomName, true); err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	} else if isPrivateRoom(name) {
+		jsonError(w, http.StatusBadRequest, "room names starting with "+privateRoomPrefix+" are private ones, made by the server")
+		return
+	}
+	if err := s.createRoom(name, req.Topic); err != nil {
+		if isLimit(err) {
+			jsonError(w, http.StatusServiceUnavailable, err.Error())
+			return
+		}
+		jsonError(w, http.StatusConflict, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"name": name, "topic": req.Topic, "private": req.Private})
 }

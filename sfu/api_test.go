@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -74,5 +75,68 @@ func TestAPIRefusals(t *testing.T) {
 	resp.Body.Close()
 	if len(room.Participants) != 1 || room.Participants[0].Name != "Ann again" {
 		t.Fatalf("after rejoin: %+v", room)
+	}
+}
+
+// A room can be created ahead with a topic; a private one gets an
+// unguessable name and is never listed, though its link works.
+func TestAPICreateRooms(t *testing.T) {
+	s, err := New(Config{UDP: netip.MustParseAddrPort("127.0.0.1:0"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	hs := httptest.NewServer(s.APIHandler())
+	defer hs.Close()
+	create := func(body string) (int, map[string]any) {
+		resp, err := http.Post(hs.URL+"/api/rooms", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	if code, m := create(`{"name":"Spanish B1","topic":"ordering food"}`); code != 201 || m["name"] != "Spanish B1" {
+		t.Fatalf("public room: %d %v", code, m)
+	}
+	if code, _ := create(`{"name":"Spanish B1"}`); code != 409 {
+		t.Fatalf("same name again: %d", code)
+	}
+	if code, _ := create(`{"name":"~mine"}`); code != 400 {
+		t.Fatalf("a public name in the private space: %d", code)
+	}
+	code, m := create(`{"name":"ignored","topic":"secret club","private":true}`)
+	private, _ := m["name"].(string)
+	if code != 201 || !strings.HasPrefix(private, "~") || len(private) < 30 {
+		t.Fatalf("private room: %d %v", code, m)
+	}
+	join := func(room, name string) {
+		b, _ := json.Marshal(map[string]string{"name": name, "token": name, "offer": clientOffer("50", true)})
+		resp, err := http.Post(hs.URL+"/api/rooms/"+url.PathEscape(room)+"/join", "application/json", strings.NewReader(string(b)))
+		if err != nil || resp.StatusCode != 201 {
+			t.Fatalf("join %s: %v %d", room, err, resp.StatusCode)
+		}
+		resp.Body.Close()
+	}
+	join("Spanish B1", "Ann")
+	join(private, "Bob")
+	resp, _ := http.Get(hs.URL + "/api/rooms")
+	var list struct {
+		Rooms []struct {
+			Name, Topic  string
+			Participants int
+		}
+	}
+	json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if len(list.Rooms) != 1 || list.Rooms[0].Name != "Spanish B1" || list.Rooms[0].Topic != "ordering food" || list.Rooms[0].Participants != 1 {
+		t.Fatalf("listing: %+v", list)
+	}
+	resp, _ = http.Get(hs.URL + "/api/rooms/" + url.PathEscape(private))
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("the private room's own link: %d", resp.StatusCode)
 	}
 }

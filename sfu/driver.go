@@ -23,6 +23,7 @@ type roomHost struct {
 	// since when the room has had none (it is deleted a while after).
 	members    int
 	emptySince time.Time
+	topic      string // set by POST /api/rooms
 }
 
 // flush hands what the room queued to the sender workers and the log.

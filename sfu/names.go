@@ -54,3 +54,9 @@ func displayName(j joinOptions) (string, error) {
 type badRequest struct{ reason string }
 
 func (e *badRequest) Error() string { return e.reason }
+
+// privateRoomPrefix starts the names of private rooms, which the server
+// makes unguessable and never lists.
+const privateRoomPrefix = "~"
+
+func isPrivateRoom(name string) bool { return strings.HasPrefix(name, privateRoomPrefix) }

@@ -38,6 +38,7 @@ type pendingOffer struct {
 	sends   map[string]pendingSend // new sections we send on, by mid
 	receive map[string]string      // new sections the client is to send on: kind by mid
 	stops   []string
+	stopped map[string]sdp.LocalTrack // what the stopped sections sent, for a rollback
 }
 
 type pendingSend struct {
@@ -133,7 +134,7 @@ func (r *room) negotiate(p *peer) {
 	if n == nil || !p.signalReady || n.pending != nil || n.idle() {
 		return
 	}
-	po := &pendingOffer{sends: map[string]pendingSend{}, receive: map[string]string{}}
+	po := &pendingOffer{sends: map[string]pendingSend{}, receive: map[string]string{}, stopped: map[string]sdp.LocalTrack{}}
 	var ch sdp.OfferChanges
 	for _, t := range n.addQ {
 		if t.pub.closed || t.ended {
@@ -155,6 +156,9 @@ func (r *room) negotiate(p *peer) {
 		po.receive[mid] = kind
 	}
 	for _, mid := range n.stopQ {
+		if lt, ok := n.cfg.Tracks[mid]; ok {
+			po.stopped[mid] = lt
+		}
 		delete(n.cfg.Tracks, mid)
 		ch.Stop = append(ch.Stop, mid)
 	}
@@ -332,4 +336,56 @@ func rtxFor(codecs []codec, pt uint8) (uint8, bool) {
 		}
 	}
 	return 0, false
+}
+
+// rollback abandons p's outstanding offer (the client rolls it back too,
+// RFC 9429 §4.1.10.2): what it carried goes back in the queues, to be
+// offered again.
+func (n *negotiation) rollback() {
+	po := n.pending
+	if po == nil {
+		return
+	}
+	n.pending = nil
+	n.version++ // an answer to the abandoned offer no longer matches
+	for mid, s := range po.sends {
+		delete(n.cfg.Tracks, mid)
+		n.addQ = append(n.addQ, s.t)
+	}
+	for _, kind := range po.receive {
+		n.publishQ = append(n.publishQ, kind)
+	}
+	for mid, lt := range po.stopped {
+		n.cfg.Tracks[mid] = lt
+	}
+	n.stopQ = append(n.stopQ, po.stops...)
+	n.due = true
+}
+
+// answerRestart answers the offer of a participant that restarts ICE (a
+// network change; docs/SIGNALING.md, PATCH): the one time a participant
+// offers after its join. Our outstanding offer, if any, is rolled back
+// and re-offered after; the answer keeps every section as negotiated, with
+// our new ICE credentials and the established DTLS role (RFC 8842 §5).
+func (r *room) answerRestart(p *peer, o *offer, creds sdp.Config, setup sdp.Setup) ([]byte, error) {
+	n := p.neg
+	if n == nil {
+		return nil, badf("not a participant")
+	}
+	if len(o.SDP.Media) != len(n.remote.Media) {
+		return nil, badf("an ICE restart offer must keep the %d m= sections as negotiated (RFC 9429 §5.2.2), it has %d", len(n.remote.Media), len(o.SDP.Media))
+	}
+	n.rollback()
+	n.cfg.ICEUfrag, n.cfg.ICEPwd = creds.ICEUfrag, creds.ICEPwd
+	cfg := *n.cfg
+	cfg.Setup = setup
+	cfg.Codecs = sdp.DefaultCodecs()
+	ans, err := sdp.Answer(o.SDP, &cfg)
+	if err != nil {
+		return nil, &badSDP{err.Error()}
+	}
+	n.local, n.remote = ans, o.SDP
+	p.stats.offers++
+	r.wantOffer(p)
+	return ans.Marshal(), nil
 }

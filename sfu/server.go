@@ -292,6 +292,31 @@ func (s *Server) joinRoom(name string, x *session) (*roomHost, error) {
 	return h, nil
 }
 
+// createRoom makes an empty room with a topic; it lives roomCreatedLinger
+// for its first participant to arrive.
+func (s *Server) createRoom(name, topic string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errors.New("sfu: server closed")
+	}
+	if s.rooms[name] != nil {
+		return errors.New("sfu: the room " + name + " exists")
+	}
+	if len(s.rooms) >= s.cfg.MaxRooms {
+		return errRoomsFull
+	}
+	h := &roomHost{s: s, name: name, room: newRoom(name, s.log), sessions: map[string]*session{}, topic: topic}
+	h.room.limits = roomLimits{maxChat: s.cfg.MaxChat, maxTracks: s.cfg.MaxTracks}
+	h.emptySince = time.Now().Add(roomCreatedLinger - roomEmptyLinger)
+	s.rooms[name] = h
+	return nil
+}
+
+// roomCreatedLinger is how long a room created ahead (POST /api/rooms)
+// waits for its first participant.
+const roomCreatedLinger = time.Minute
+
 // leaveRoom gives back x's place (Server.mu must not be held).
 func (s *Server) leaveRoom(x *session) {
 	s.mu.Lock()

@@ -130,12 +130,12 @@ func (r *rig) publishAndPlay(t *testing.T, pub, play browsertest.Kind, room stri
 	t.Helper()
 	browsertest.Require(t, pub)
 	browsertest.Require(t, play)
-	browsertest.Launch(t, pub, fmt.Sprintf("%s/?room=%s&do=publish&report=1", r.url, room))
+	browsertest.Launch(t, pub, fmt.Sprintf("%s/test.html?room=%s&do=publish&report=1", r.url, room))
 	r.col.WaitKind(t, startTimeout, "state", func(rep browsertest.Report) bool {
 		s := decodeStats(t, rep)
 		return s.Role == "publish" && s.State == "connected"
 	})
-	browsertest.Launch(t, play, fmt.Sprintf("%s/?room=%s&do=play&report=1", r.url, room))
+	browsertest.Launch(t, play, fmt.Sprintf("%s/test.html?room=%s&do=play&report=1", r.url, room))
 	rep := r.col.WaitKind(t, startTimeout, "stats", func(rep browsertest.Report) bool {
 		return playing(decodeStats(t, rep), 5)
 	})
@@ -194,7 +194,7 @@ func TestDataChannelEchoFirefox(t *testing.T) {
 
 func (r *rig) echo(t *testing.T, k browsertest.Kind) {
 	t.Helper()
-	browsertest.Launch(t, k, r.url+"/?room=dc&do=echo&report=1")
+	browsertest.Launch(t, k, r.url+"/test.html?room=dc&do=echo&report=1")
 	r.col.WaitKind(t, startTimeout, "channel", nil)
 	for i := 0; i < 3; i++ {
 		want := fmt.Sprintf("ping %d", i)
@@ -272,7 +272,7 @@ func TestPublisherSwitchChromium(t *testing.T) {
 		return fresh == 2
 	}))
 	start := time.Now()
-	browsertest.Launch(t, browsertest.Chromium, r.url+"/?room=sw&do=publish&report=1")
+	browsertest.Launch(t, browsertest.Chromium, r.url+"/test.html?room=sw&do=publish&report=1")
 	a0, v0 := before.Stats["inbound-rtp.audio"], before.Stats["inbound-rtp.video"]
 	rep := r.col.WaitKind(t, startTimeout, "stats", func(rep browsertest.Report) bool {
 		s := decodeStats(t, rep)

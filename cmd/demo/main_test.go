@@ -37,7 +37,7 @@ func TestRunPrintsURLAndServes(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !bytes.Contains(page, []byte("/app.js")) {
+	if resp.StatusCode != 200 || !bytes.Contains(page, []byte("/home.js")) {
 		t.Fatalf("page: %d %q", resp.StatusCode, page)
 	}
 	resp, err = http.Post(url+"whip/r", "text/plain", strings.NewReader("v=0"))

@@ -160,8 +160,10 @@ func (m *Mux) bindAddr(addr netip.AddrPort, p *Peer) (prev *Peer) {
 func (m *Mux) unregister(p *Peer, addrs []netip.AddrPort) {
 	m.ended.add(p.ufrag, addrs, time.Now())
 	m.mu.Lock()
-	if m.byUfrag[p.ufrag] == p {
-		delete(m.byUfrag, p.ufrag)
+	for _, u := range append([]string{p.ufrag}, p.aliases...) {
+		if m.byUfrag[u] == p {
+			delete(m.byUfrag, u)
+		}
 	}
 	for _, a := range addrs {
 		if m.byAddr[a] == p {

@@ -51,13 +51,15 @@ type Peer struct {
 	mux     *Mux
 	ufrag   string
 	handler Handler
+	aliases []string // more local ufrags after ICE restarts (AddUfrag); guarded by Mux.mu
 	conn    *packetConn
 
 	remote     atomic.Pointer[netip.AddrPort] // selected remote address (last bound)
 	remoteAddr atomic.Pointer[net.UDPAddr]    // the same as a net.Addr, for pion
 
-	isClosed atomic.Bool // closed, readable without mu by writers
-	stopped  atomic.Bool // StopSending called and no Select since
+	tapFn    atomic.Pointer[Tap] // SetTap
+	isClosed atomic.Bool         // closed, readable without mu by writers
+	stopped  atomic.Bool         // StopSending called and no Select since
 
 	mu     sync.Mutex // guards addrs, dtls, closed
 	addrs  []netip.AddrPort
@@ -161,6 +163,7 @@ func (p *Peer) Write(b []byte) (int, error) {
 	if a == nil {
 		return 0, ErrNoRemoteAddress
 	}
+	p.tap(true, b, *a)
 	return p.mux.writeTo(b, *a)
 }
 
@@ -170,6 +173,7 @@ func (p *Peer) WriteTo(b []byte, addr netip.AddrPort) (int, error) {
 	if p.isClosed.Load() {
 		return 0, ErrPeerClosed
 	}
+	p.tap(true, b, addr)
 	return p.mux.writeTo(b, addr)
 }
 
