@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +62,15 @@ func newRoomRig(t *testing.T, ip string) *roomRig {
 	t.Cleanup(func() {
 		hs.Close()
 		srv.Close()
+		if f := os.Getenv("PLAINRTC_ROOMTEST_REPORTS"); f != "" {
+			// Every report in full, for debugging a page.
+			var b strings.Builder
+			for _, rep := range r.col.All() {
+				b.Write(rep.Raw)
+				b.WriteString("\n")
+			}
+			_ = os.WriteFile(f, []byte(b.String()), 0o644)
+		}
 		if t.Failed() {
 			t.Logf("page reports (stats left out):\n%s", r.dump())
 			t.Logf("SFU log:\n%s", logs.String())
@@ -587,6 +597,11 @@ func TestRoomCameraLaterAndReload(t *testing.T) {
 		})
 		if _, ghost := rp.rosterIDs()[old[pageOther(p.name)]]; ghost {
 			t.Errorf("%s's roster still lists the other's old id: %+v", p.name, rp.Participants)
+		}
+	}
+	for _, line := range strings.Split(r.logs.String(), "\n") {
+		if strings.Contains(line, "session ended") && (strings.Contains(line, old["Chro"]) || strings.Contains(line, old["Fox"])) {
+			t.Logf("old session: %s", line)
 		}
 	}
 	// No roster a page showed since the reloads listed anyone twice.
