@@ -115,6 +115,17 @@ type pageReport struct {
 	// offer
 	Version int
 	SDP     string
+	// joined, restarted
+	Answer string
+}
+
+func iceUfrag(sdp string) string {
+	for _, line := range strings.Split(sdp, "\n") {
+		if u, ok := strings.CutPrefix(strings.TrimSpace(line), "a=ice-ufrag:"); ok {
+			return u
+		}
+	}
+	return ""
 }
 
 type inboundStat struct {
@@ -468,7 +479,8 @@ func (r *roomRig) offersOf(name string, since int) [][]sdpSection {
 // the camera on (the server offers a recvonly section the page fills) and
 // each receives the other's video; they turn it off (the sections stop)
 // and on again, twice: the later offers recycle the stopped m-lines
-// instead of growing the SDP. Then both reload — Chromium leaving by its
+// instead of growing the SDP. Both restart ICE over HTTP: the audio and
+// the signaling channel go on. Then both reload — Chromium leaving by its
 // pagehide beacon, Firefox without it, replaced by its rejoin with the
 // same client token — and each roster shows the other once.
 func TestRoomCameraLaterAndReload(t *testing.T) {
@@ -576,12 +588,40 @@ func TestRoomCameraLaterAndReload(t *testing.T) {
 		}
 	}
 
+	// An ICE restart over HTTP (what a network change triggers): new
+	// credentials from the server, and the audio goes on.
+	since := r.mark()
+	for _, p := range pages {
+		r.push(t, p.name, map[string]any{"do": "restart-ice"})
+	}
+	for _, p := range pages {
+		joined := r.wait(t, time.Second, 0, "joined", p.name, nil)
+		restarted := r.wait(t, flowTimeout, since, "restarted", p.name, nil)
+		before, after := iceUfrag(joined.Answer), iceUfrag(restarted.Answer)
+		if before == "" || after == "" || before == after {
+			t.Errorf("%s: ICE restart answer has ufrag %q, the join's %q; want new credentials (RFC 8445 §9)", p.name, after, before)
+		}
+		r.receiving(t, r.mark(), p.name, []string{other(p.name)}, "audio")
+	}
+	// The signaling channel survived the restart: chat still goes round.
+	since = r.mark()
+	for _, p := range pages {
+		r.push(t, p.name, map[string]any{"do": "chat", "text": "after the restart from " + p.name})
+	}
+	for _, to := range pages {
+		for _, from := range pages {
+			r.wait(t, flowTimeout, since, "chat", to.name, func(rp pageReport) bool {
+				return rp.Msg.Text == "after the restart from "+from.name
+			})
+		}
+	}
+
 	// Reload both pages.
 	old := map[string]string{}
 	for k, v := range ids {
 		old[k] = v
 	}
-	since := r.mark()
+	since = r.mark()
 	r.push(t, "Chro", map[string]any{"do": "reload"})
 	r.push(t, "Fox", map[string]any{"do": "reload", "beacon": false})
 	for _, p := range pages {

@@ -16,7 +16,8 @@
 //                GET /report?commands=<name> for commands to run:
 //                {"do":"chat","text":…}, {"do":"camera","on":bool},
 //                {"do":"mute","kind":"audio"|"video","muted":bool},
-//                {"do":"leave"}, {"do":"reload","beacon":bool}.
+//                {"do":"leave"}, {"do":"reload","beacon":bool},
+//                {"do":"restart-ice"}.
 // window.plainrtc exposes the state and the same actions.
 'use strict';
 (function () {
@@ -39,6 +40,8 @@
     roster: [], chat: [], events: [], offers: [],
     tiles: new Map(),                    // participant id -> tile
     noBeacon: false,
+    chain: Promise.resolve(),            // signaling work, one step at a time
+    restarting: false, disconnectTimer: 0,
   };
 
   // --- reporting to a test's collector -------------------------------
@@ -283,6 +286,7 @@
       const pc = new RTCPeerConnection();
       S.pc = pc;
       pc.ontrack = onTrack;
+      pc.oniceconnectionstatechange = () => watchICE(pc);
       pc.onconnectionstatechange = () => {
         $('state').textContent = pc.connectionState;
         log('connection', pc.connectionState);
@@ -294,8 +298,7 @@
       }
       const dc = pc.createDataChannel('signal', {protocol: 'plainrtc-signal/1'});
       S.dc = dc;
-      let chain = Promise.resolve();
-      dc.onmessage = e => { chain = chain.then(() => onSignal(e.data)).catch(fail); };
+      dc.onmessage = e => serial(() => onSignal(e.data));
       dc.onopen = () => log('signaling channel open');
       dc.onclose = () => {
         log('signaling channel closed');
@@ -319,6 +322,51 @@
     } catch (e) {
       teardown();
       throw e;
+    }
+  }
+
+  // serial runs fn after every signaling step queued before it: server
+  // offers and ICE restarts never interleave.
+  function serial(fn) {
+    const p = S.chain.then(fn);
+    S.chain = p.catch(fail);
+    return p;
+  }
+
+  // A network change shows as ICE "disconnected" (for a few seconds) or
+  // "failed": restart ICE over HTTP, since the signaling channel rides on
+  // the same transport (docs/SIGNALING.md, ICE restart).
+  function watchICE(pc) {
+    const st = pc.iceConnectionState;
+    log('ice', st);
+    if (S.pc !== pc) return;
+    clearTimeout(S.disconnectTimer);
+    if (st === 'failed') serial(restartIce).catch(() => {});
+    else if (st === 'disconnected') S.disconnectTimer = setTimeout(() => serial(restartIce).catch(() => {}), 3000);
+  }
+
+  // restartIce: the one offer this page makes after the join, with new ICE
+  // credentials and the sections as negotiated, PATCHed to the server.
+  async function restartIce() {
+    const pc = S.pc;
+    if (!S.joined || !pc || S.restarting) return;
+    S.restarting = true;
+    try {
+      if (pc.signalingState === 'have-remote-offer') await pc.setRemoteDescription({type: 'rollback'});
+      await pc.setLocalDescription(await pc.createOffer({iceRestart: true}));
+      const resp = await fetch(api + '/participants/' + encodeURIComponent(S.id), {method: 'PATCH',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({secret: S.secret, offer: pc.localDescription.sdp})});
+      const body = await resp.json().catch(() => ({}));
+      if (resp.status !== 200) {
+        if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({type: 'rollback'});
+        throw new Error('ICE restart: ' + resp.status + ' ' + (body.error || ''));
+      }
+      report('restart-answer', {offer: pc.localDescription.sdp, answer: body.answer});
+      await pc.setRemoteDescription({type: 'answer', sdp: body.answer});
+      log('ICE restarted');
+      report('restarted', {offer: pc.localDescription.sdp, answer: body.answer});
+    } finally {
+      S.restarting = false;
     }
   }
 
@@ -381,6 +429,7 @@
     S.joined = false;
     if (S.stream) for (const t of S.stream.getTracks()) t.stop();
     for (const k of ['audio', 'video']) { for (const t of S.pending[k].splice(0)) t.stop(); S.local[k] = null; }
+    clearTimeout(S.disconnectTimer);
     if (S.dc) { S.dc.onclose = null; S.dc.onmessage = null; }
     if (S.pc) S.pc.close();
     S.pc = null; S.dc = null; S.stream = null; S.remote = {};
@@ -453,7 +502,8 @@
 
   $('room-name').textContent = room;
   document.title = room + ' · plainrtc';
-  $('name').value = params.get('name') || '';
+  $('name').value = params.get('name') || localStorage.getItem('plainrtc.name') || '';
+  $('name').addEventListener('input', () => localStorage.setItem('plainrtc.name', $('name').value.trim()));
   if (params.get('video') === '0') $('with-video').checked = false;
 
   window.plainrtc = {
@@ -461,7 +511,7 @@
     get roster() { return S.roster; }, get chat() { return S.chat; },
     get events() { return S.events; }, get offers() { return S.offers; },
     get pc() { return S.pc; }, get joined() { return S.joined; },
-    stats, join, leave, camera, mute, sendChat,
+    stats, join, leave, camera, mute, sendChat, restartIce: () => serial(restartIce),
   };
 
   // --- test mode: commands from the collector, stats to it -------------
@@ -473,6 +523,7 @@
         case 'camera': await camera(!!c.on); break;
         case 'mute': mute(c.kind, !!c.muted); break;
         case 'leave': await leave(); break;
+        case 'restart-ice': await serial(restartIce); break;
         case 'reload':
           S.noBeacon = c.beacon === false;
           await report('done', {cmd: c});
