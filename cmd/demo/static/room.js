@@ -251,6 +251,16 @@
     }
     await pc.setLocalDescription(await pc.createAnswer());
     send({type: 'answer', sdp: pc.localDescription.sdp, version: m.version});
+    // A live section the browser answered with port 0 is one it could not
+    // take (a codec or attribute it refuses): say which, loudly.
+    const answered = sections(pc.localDescription.sdp);
+    offered.forEach((o, i) => {
+      if (o.port !== 0 && answered[i] && answered[i].port === 0) {
+        const block = m.sdp.split(/\r?\nm=/)[i + 1] || '';
+        const why = block.split(/\r?\n/).filter(l => /^(video|audio|a=rtpmap|a=mid)/.test(l)).join(' | ');
+        fail(new Error('the browser rejected section ' + o.mid + ' of offer ' + m.version + ': m=' + why));
+      }
+    });
     S.offers.push({version: m.version, sdp: m.sdp});
     log('answered offer', m.version, offered.map(s => s.kind + ':' + s.mid + ':' + (s.port ? s.direction : 'stopped')).join(' '));
     report('offer', {version: m.version, sdp: m.sdp, answer: pc.localDescription.sdp});
