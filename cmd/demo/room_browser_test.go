@@ -107,8 +107,14 @@ type pageReport struct {
 	}
 	// roster
 	Participants []struct {
-		ID, Name     string
-		Audio, Video bool
+		ID, Name               string
+		Audio, Video           bool
+		AudioMuted, VideoMuted bool
+	}
+	// event: a joined, left or mute message of the server
+	Event struct {
+		Type, ID, Name, Kind string
+		Muted                bool
 	}
 	// chat
 	Msg struct{ From, Name, Text, Time string }
@@ -310,7 +316,7 @@ func (r *roomRig) receiving(t *testing.T, since int, name string, from []string,
 // Three participants — two Chromium, one Firefox — join one room from the
 // room page with autojoin=1 and nothing else: each receives the other
 // two's audio and video (the browsers' getStats and the room API's
-// counters rise), chat reaches everyone, and when one leaves the others'
+// counters rise), a mute reaches everyone, chat reaches everyone, and when one leaves the others'
 // rosters drop it within 5 s and the server no longer lists it.
 func TestRoomThreeParticipants(t *testing.T) {
 	browsertest.Require(t, browsertest.Chromium)
@@ -373,8 +379,25 @@ func TestRoomThreeParticipants(t *testing.T) {
 	}
 	t.Logf("API counters in: %v out: %v", in2, out2)
 
-	// Chat reaches everyone, its sender too, with name and time.
+	// Ann mutes her microphone: everyone is told, and the rosters say so.
 	since := r.mark()
+	r.push(t, "Ann", map[string]any{"do": "mute", "kind": "audio", "muted": true})
+	for _, p := range pages {
+		r.wait(t, flowTimeout, since, "event", p.name, func(rp pageReport) bool {
+			return rp.Event.Type == "mute" && rp.Event.ID == ids["Ann"] && rp.Event.Kind == "audio" && rp.Event.Muted
+		})
+		r.wait(t, flowTimeout, since, "roster", p.name, func(rp pageReport) bool {
+			for _, e := range rp.Participants {
+				if e.ID == ids["Ann"] {
+					return e.AudioMuted
+				}
+			}
+			return false
+		})
+	}
+
+	// Chat reaches everyone, its sender too, with name and time.
+	since = r.mark()
 	for _, p := range pages {
 		r.push(t, p.name, map[string]any{"do": "chat", "text": "hello from " + p.name})
 	}
