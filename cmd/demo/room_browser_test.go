@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +101,7 @@ type pageReport struct {
 	Message        string
 	// stats
 	State    string
+	Tiles    []string // participant ids with a tile on the page
 	Inbound  []inboundStat
 	Outbound []struct {
 		Mid, Kind   string
@@ -467,11 +469,11 @@ func offerSections(sdp string) []sdpSection {
 	return out
 }
 
-// recycled finds, in consecutive offers, a section at an index where the
-// previous offer had a stopped (port 0) section, live again with a new
-// mid (RFC 9429 §5.2.2).
-func recycled(offers [][]sdpSection) (string, bool) {
-	for i := 1; i < len(offers); i++ {
+// recycled finds, in consecutive offers from the from-th on, a section at
+// an index where the previous offer had a stopped (port 0) section, live
+// again with a new mid (RFC 9429 §5.2.2).
+func recycled(offers [][]sdpSection, from int) (string, bool) {
+	for i := max(from, 1); i < len(offers); i++ {
 		prev, cur := offers[i-1], offers[i]
 		for j := range prev {
 			if j < len(cur) && prev[j].port == "0" && cur[j].port != "0" && cur[j].mid != prev[j].mid {
@@ -501,7 +503,7 @@ func (r *roomRig) offersOf(name string, since int) [][]sdpSection {
 // Chromium and Firefox both join with the microphone only (video=0), turn
 // the camera on (the server offers a recvonly section the page fills) and
 // each receives the other's video; they turn it off (the sections stop)
-// and on again, twice: the later offers recycle the stopped m-lines
+// and on again, three times: the later offers recycle the stopped m-lines
 // instead of growing the SDP. Both restart ICE over HTTP: the audio and
 // the signaling channel go on. Then both reload — Chromium leaving by its
 // pagehide beacon, Firefox without it, replaced by its rejoin with the
@@ -539,7 +541,7 @@ func TestRoomCameraLaterAndReload(t *testing.T) {
 	}
 	beforeCamera := r.mark()
 	maxSections := map[string]int{}
-	for cycle := 1; cycle <= 2; cycle++ {
+	for cycle := 1; cycle <= 3; cycle++ {
 		since := r.mark()
 		for _, p := range pages {
 			r.push(t, p.name, map[string]any{"do": "camera", "on": true})
@@ -568,7 +570,7 @@ func TestRoomCameraLaterAndReload(t *testing.T) {
 				maxSections[p.name] = len(last)
 				continue
 			}
-			how, ok := recycled(r.offersOf(p.name, since))
+			how, ok := recycled(offers, len(r.offersOf(p.name, beforeCamera))-len(r.offersOf(p.name, since)))
 			if !ok {
 				t.Errorf("cycle %d: no offer to %s recycled a stopped m-line; offers: %v", cycle, p.name, offers)
 			} else {
@@ -666,6 +668,12 @@ func TestRoomCameraLaterAndReload(t *testing.T) {
 		if strings.Contains(line, "session ended") && (strings.Contains(line, old["Chro"]) || strings.Contains(line, old["Fox"])) {
 			t.Logf("old session: %s", line)
 		}
+	}
+	// Each page shows two tiles: its own and the other's new one.
+	for _, p := range pages {
+		r.wait(t, flowTimeout, since, "stats", p.name, func(s pageReport) bool {
+			return len(s.Tiles) == 2 && slices.Contains(s.Tiles, ids[p.name]) && slices.Contains(s.Tiles, other(p.name))
+		})
 	}
 	// No roster a page showed since the reloads listed anyone twice.
 	for i, rep := range r.col.All() {

@@ -37,6 +37,7 @@
     pending: {audio: [], video: []},     // tracks waiting for the section `publish` asked for
     muted: {audio: false, video: false},
     remote: {},                          // mid -> {from, kind}: what each receiving section carries
+    streams: new Map(),                  // participant id -> its MediaStream (the msid stream id)
     roster: [], chat: [], events: [], offers: [],
     tiles: new Map(),                    // participant id -> tile
     noBeacon: false,
@@ -149,7 +150,10 @@
       const li = document.createElement('li');
       li.textContent = p.name + (p.id === S.id ? ' (you)' : '') + (flags.length ? ' — ' + flags.join(', ') : '');
       ul.append(li);
+      const known = S.tiles.has(p.id);
       const t = tileFor(p.id);
+      const st = S.streams.get(p.id);
+      if (!known && st && p.id !== S.id) { play(t.video, st); play(t.audio, st); }
       t.label.textContent = p.name + (p.id === S.id ? ' (you)' : '');
       t.flags.textContent = flags.join(', ');
       if (p.id === S.id && t.video.srcObject !== S.stream) play(t.video, S.stream);
@@ -203,6 +207,7 @@
         break;
       case 'left':
         removeTile(m.id);
+        S.streams.delete(m.id);
         notice(m.name + ' left' + (m.reason ? ' (' + m.reason + ')' : ''), m);
         break;
       case 'mute':
@@ -233,7 +238,12 @@
   async function answerOffer(m) {
     const pc = S.pc;
     const known = new Set(pc.getTransceivers().map(tr => tr.mid).filter(mid => mid !== null));
-    await pc.setRemoteDescription({type: 'offer', sdp: m.sdp});
+    try {
+      await pc.setRemoteDescription({type: 'offer', sdp: m.sdp});
+    } catch (e) {
+      report('bad-offer', {version: m.version, sdp: m.sdp, message: String(e)});
+      throw e;
+    }
     const offered = sections(m.sdp);
     for (const tr of pc.getTransceivers()) {
       if (tr.mid === null || known.has(tr.mid) || stopped(tr)) continue;
@@ -274,14 +284,19 @@
     S.remote[mid] = {from, kind: e.track.kind};
     log('receiving', e.track.kind, 'from', from, 'on section', mid);
     if (!from) return;
-    const t = tileFor(from);
-    if (e.track.kind === 'video') play(t.video, stream);
-    else play(t.audio, stream);
+    S.streams.set(from, stream);
     // A stopped section removes its track from the stream: show what is left.
     stream.onremovetrack = () => {
       const tile = S.tiles.get(from);
       if (tile) { play(tile.video, stream); play(tile.audio, stream); }
     };
+    // A tile only for someone in the roster: a track of someone who has
+    // just left (its section not stopped yet) makes no ghost tile; one of
+    // someone the roster does not list yet waits in S.streams.
+    const t = S.tiles.get(from);
+    if (!t) return;
+    if (e.track.kind === 'video') play(t.video, stream);
+    else play(t.audio, stream);
   }
 
   // --- actions --------------------------------------------------------
@@ -442,7 +457,7 @@
     clearTimeout(S.disconnectTimer);
     if (S.dc) { S.dc.onclose = null; S.dc.onmessage = null; }
     if (S.pc) S.pc.close();
-    S.pc = null; S.dc = null; S.stream = null; S.remote = {};
+    S.pc = null; S.dc = null; S.stream = null; S.remote = {}; S.streams.clear();
     for (const id of [...S.tiles.keys()]) removeTile(id);
     $('roster').textContent = '';
     S.roster = [];
@@ -464,7 +479,7 @@
   // every receiving section with the participant it comes from, and
   // outbound-rtp of every sending one.
   async function stats() {
-    const out = {state: S.pc ? S.pc.connectionState : 'closed', inbound: [], outbound: []};
+    const out = {state: S.pc ? S.pc.connectionState : 'closed', tiles: [...S.tiles.keys()], inbound: [], outbound: []};
     if (!S.pc) return out;
     for (const tr of S.pc.getTransceivers()) {
       if (stopped(tr) || tr.mid === null) continue;
