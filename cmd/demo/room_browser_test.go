@@ -429,6 +429,9 @@ func TestRoomThreeParticipants(t *testing.T) {
 			return !there && len(ids) == 2
 		})
 		t.Logf("%s's roster dropped Cleo %v after the leave command", p.name, time.Since(start).Round(time.Millisecond))
+		r.wait(t, flowTimeout, since, "event", p.name, func(rp pageReport) bool {
+			return rp.Event.Type == "left" && rp.Event.ID == leaver && rp.Event.Name == "Cleo"
+		})
 	}
 	r.wait(t, flowTimeout, since, "left", "Cleo", nil)
 	a3, _ := r.room(t, room)
