@@ -237,6 +237,15 @@
   // of its kind.
   async function answerOffer(m) {
     const pc = S.pc;
+    try {
+      await answerOfferOn(pc, m);
+    } catch (e) {
+      if (S.pc !== pc) return; // the page left meanwhile: nothing to answer
+      throw e;
+    }
+  }
+
+  async function answerOfferOn(pc, m) {
     const known = new Set(pc.getTransceivers().map(tr => tr.mid).filter(mid => mid !== null));
     try {
       await pc.setRemoteDescription({type: 'offer', sdp: m.sdp});
