@@ -72,3 +72,44 @@ func TestRunPattern(t *testing.T) {
 		t.Fatalf("runPattern = %q, want %q", got, want)
 	}
 }
+
+// Commands are handed out once, in order, to the page they were pushed
+// for; other requests reach the collector.
+func TestCommandsQueue(t *testing.T) {
+	cmds := NewCommands()
+	col := NewCollector()
+	h := cmds.Handler(col)
+	get := func(page string) string {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/report?commands="+page, nil))
+		if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+			t.Fatalf("Content-Type %q", ct)
+		}
+		return strings.TrimSpace(rec.Body.String())
+	}
+	if got := get("A"); got != "[]" {
+		t.Fatalf("empty queue: %s", got)
+	}
+	cmds.Push("A", map[string]any{"do": "chat", "text": "hi"})
+	cmds.Push("A", map[string]any{"do": "leave"})
+	cmds.Push("B", map[string]any{"do": "reload"})
+	if got, want := get("A"), `[{"do":"chat","text":"hi"},{"do":"leave"}]`; got != want {
+		t.Fatalf("A got %s, want %s", got, want)
+	}
+	if got := get("A"); got != "[]" {
+		t.Fatalf("A again: %s", got)
+	}
+	if got, want := get("B"), `[{"do":"reload"}]`; got != want {
+		t.Fatalf("B got %s, want %s", got, want)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/report", strings.NewReader(`{"kind":"x"}`)))
+	if rec.Code != http.StatusNoContent || len(col.All()) != 1 {
+		t.Fatalf("POST to the collector: %d, %d reports", rec.Code, len(col.All()))
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/report", nil))
+	if !strings.Contains(rec.Body.String(), "window.report") {
+		t.Fatalf("GET without commands should be the report script, got %q", rec.Body.String())
+	}
+}
