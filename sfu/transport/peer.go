@@ -56,8 +56,9 @@ type Peer struct {
 	remote     atomic.Pointer[netip.AddrPort] // selected remote address (last bound)
 	remoteAddr atomic.Pointer[net.UDPAddr]    // the same as a net.Addr, for pion
 
-	isClosed atomic.Bool // closed, readable without mu by writers
-	stopped  atomic.Bool // StopSending called and no Select since
+	tap      atomic.Pointer[tapHolder] // SetTap; nil: no tap
+	isClosed atomic.Bool               // closed, readable without mu by writers
+	stopped  atomic.Bool               // StopSending called and no Select since
 
 	mu     sync.Mutex // guards addrs, dtls, closed
 	addrs  []netip.AddrPort
@@ -161,6 +162,7 @@ func (p *Peer) Write(b []byte) (int, error) {
 	if a == nil {
 		return 0, ErrNoRemoteAddress
 	}
+	p.tapOut(b, *a)
 	return p.mux.writeTo(b, *a)
 }
 
@@ -170,6 +172,7 @@ func (p *Peer) WriteTo(b []byte, addr netip.AddrPort) (int, error) {
 	if p.isClosed.Load() {
 		return 0, ErrPeerClosed
 	}
+	p.tapOut(b, addr)
 	return p.mux.writeTo(b, addr)
 }
 
