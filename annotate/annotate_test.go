@@ -1,6 +1,7 @@
 package annotate_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -28,8 +29,16 @@ func liveAnnotate(t *testing.T, s *conformance.Session) []*annotate.Record {
 	var recs []*annotate.Record
 	for i, d := range s.Datagrams {
 		if c := demux.Classify(d.Payload); !keyed && (c == demux.RTP || c == demux.RTCP) {
-			if err := a.SetKeys(annotate.Keys{Profile: s.SRTPProfile, ClientKey: s.ClientKey, ClientSalt: s.ClientSalt,
-				ServerKey: s.ServerKey, ServerSalt: s.ServerSalt}); err != nil {
+			// What the SFU's transport has when its handshake ends: the
+			// profile and the exporter output.
+			k, err := annotate.KeysFromKeyingMaterial(s.SRTPProfile, s.KeyingMaterial)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(k.ClientKey, s.ClientKey) || !bytes.Equal(k.ServerSalt, s.ServerSalt) {
+				t.Fatalf("keys split differently from conformance's: %x %x", k.ClientKey, s.ClientKey)
+			}
+			if err := a.SetKeys(k); err != nil {
 				t.Fatal(err)
 			}
 			keyed = true
@@ -129,6 +138,15 @@ func TestExplainCitesSections(t *testing.T) {
 		if seen[name] != want {
 			t.Errorf("%s links %q, want %q", name, seen[name], want)
 		}
+	}
+}
+
+func TestKeysFromKeyingMaterialRejects(t *testing.T) {
+	if _, err := annotate.KeysFromKeyingMaterial(1, make([]byte, 59)); err == nil {
+		t.Error("59 bytes accepted for AES128_CM_HMAC_SHA1_80 (needs 60)")
+	}
+	if _, err := annotate.KeysFromKeyingMaterial(0x1234, make([]byte, 60)); err == nil {
+		t.Error("unknown profile accepted")
 	}
 }
 

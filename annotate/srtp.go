@@ -30,6 +30,20 @@ type Keys struct {
 	ServerKey, ServerSalt []byte // protect what the DTLS server sends
 }
 
+// KeysFromKeyingMaterial splits the DTLS exporter output (label
+// "EXTRACTOR-dtls_srtp", RFC 5764 §4.2) of a session with the given
+// use_srtp profile into Keys: what the SFU's transport hands over when its
+// handshake ends (transport.Session.Keys.Profile and .KeyingMaterial). The
+// keys are copies.
+func KeysFromKeyingMaterial(profile uint16, km []byte) (Keys, error) {
+	ck, cs, sk, ss, err := srtp.SplitKeyingMaterial(srtp.Profile(profile), km)
+	if err != nil {
+		return Keys{}, fmt.Errorf("annotate: %d bytes of keying material for profile 0x%04x: %w (RFC 5764 §4.2)", len(km), profile, err)
+	}
+	cp := func(b []byte) []byte { return append([]byte(nil), b...) }
+	return Keys{Profile: profile, ClientKey: cp(ck), ClientSalt: cp(cs), ServerKey: cp(sk), ServerSalt: cp(ss)}, nil
+}
+
 // srtpState holds the SRTP contexts of both directions. They are the
 // annotator's own: decrypting here never touches the contexts of the
 // endpoint or SFU whose traffic is explained.
