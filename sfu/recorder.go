@@ -20,6 +20,11 @@ import (
 // is given 0: about a minute of one camera and microphone.
 const DefaultRecorderMaxBytes = 32 << 20
 
+// recorderChunk is the size of the buffers packet blocks are kept in: the
+// recording grows a chunk at a time, never copying what it holds, so a
+// datagram never waits under the lock for a large copy.
+const recorderChunk = 1 << 20
+
 // recorderMaxSDPs bounds the SDP files of one recording (a session that
 // renegotiates forever keeps its first ones).
 const recorderMaxSDPs = 64
@@ -41,7 +46,8 @@ type Recorder struct {
 	mu        sync.Mutex
 	max       int // cap on the bytes of everything kept
 	reserve   int // of max, kept for the key log and SDPs
-	packets   []byte
+	packets   [][]byte // pcapng packet blocks, in chunks of recorderChunk bytes
+	pktBytes  int      // their total length
 	frame     []byte
 	keyLog    []byte
 	sdps      []recordedSDP
@@ -85,12 +91,18 @@ func (r *Recorder) Datagram(at time.Time, src, dst netip.AddrPort, b []byte) {
 		return
 	}
 	n := pcapng.PacketSize(len(r.frame))
-	if r.dropped > 0 || len(r.packets)+n > r.max-r.reserve {
+	if r.dropped > 0 || r.pktBytes+n > r.max-r.reserve {
 		r.dropped++
 		r.droppedBytes += len(b)
 		return
 	}
-	r.packets = pcapng.AppendPacket(r.packets, 0, at, r.frame)
+	last := len(r.packets) - 1
+	if last < 0 || cap(r.packets[last])-len(r.packets[last]) < n {
+		r.packets = append(r.packets, make([]byte, 0, max(recorderChunk, n)))
+		last++
+	}
+	r.packets[last] = pcapng.AppendPacket(r.packets[last], 0, at, r.frame)
+	r.pktBytes += n
 	r.size += n
 	r.datagrams++
 	if r.first.IsZero() {
@@ -196,9 +208,11 @@ func (r *Recorder) Files() []RecordedFile {
 	if s.Truncated {
 		comment = truncationNote(s)
 	}
-	capture := pcapng.AppendSectionHeader(nil, comment)
+	capture := pcapng.AppendSectionHeader(make([]byte, 0, r.pktBytes+512+len(comment)), comment)
 	capture = pcapng.AppendInterface(capture, pcapng.LinkTypeRaw, "plainrtc")
-	capture = append(capture, r.packets...)
+	for _, c := range r.packets {
+		capture = append(capture, c...)
+	}
 	files := []RecordedFile{
 		{"session.pcapng", capture},
 		{"keylog.txt", append([]byte(nil), r.keyLog...)},

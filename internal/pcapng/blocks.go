@@ -81,17 +81,19 @@ func AppendInterface(dst []byte, linkType uint16, name string) []byte {
 func AppendPacket(dst []byte, iface uint32, t time.Time, frame []byte) []byte {
 	ns := uint64(t.UnixNano())
 	n := len(frame)
-	body := make([]byte, 0, 20+n+3)
-	body = le.AppendUint32(body, iface)
-	body = le.AppendUint32(body, uint32(ns>>32))
-	body = le.AppendUint32(body, uint32(ns))
-	body = le.AppendUint32(body, uint32(n))
-	body = le.AppendUint32(body, uint32(n))
-	body = append(body, frame...)
-	for len(body)%4 != 0 {
-		body = append(body, 0)
+	total := uint32(PacketSize(n))
+	dst = le.AppendUint32(dst, blockEPB)
+	dst = le.AppendUint32(dst, total)
+	dst = le.AppendUint32(dst, iface)
+	dst = le.AppendUint32(dst, uint32(ns>>32))
+	dst = le.AppendUint32(dst, uint32(ns))
+	dst = le.AppendUint32(dst, uint32(n))
+	dst = le.AppendUint32(dst, uint32(n))
+	dst = append(dst, frame...)
+	for i := n; i%4 != 0; i++ {
+		dst = append(dst, 0)
 	}
-	return block(dst, blockEPB, body)
+	return le.AppendUint32(dst, total)
 }
 
 // PacketSize is how many bytes AppendPacket adds for a frame of n bytes.
