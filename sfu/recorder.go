@@ -44,8 +44,8 @@ const recorderMaxSDPs = 64
 // loop and the sender workers at once. Datagram copies what it keeps.
 type Recorder struct {
 	mu        sync.Mutex
-	max       int // cap on the bytes of everything kept
-	reserve   int // of max, kept for the key log and SDPs
+	max       int      // cap on the bytes of everything kept
+	reserve   int      // of max, kept for the key log and SDPs
 	packets   [][]byte // pcapng packet blocks, in chunks of recorderChunk bytes
 	pktBytes  int      // their total length
 	frame     []byte
