@@ -50,6 +50,11 @@
 // Connect names the stage that did not finish (StageError: ICE, DTLS or
 // SCTP) with what was seen (checks sent and answered).
 //
+// Config.Tap sees every datagram the socket reads or writes and
+// Config.KeyLogWriter gets the DTLS master secret (NSS key log): with
+// sfu.Recorder as both, an endpoint records its own session as a corpus
+// folder rtcdump reads.
+//
 // # Deviations and limits
 //
 //   - One host candidate (the socket's address); no STUN/TURN gathering,

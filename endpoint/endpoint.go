@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -55,6 +56,13 @@ type Config struct {
 	// Logger gets one line per stage and per drop reason's first
 	// occurrence; nil means slog.Default().
 	Logger *slog.Logger
+	// Tap, when set, sees every datagram the socket reads (before it is
+	// handled: SRTP still protected) and every datagram it writes, with
+	// the wire's addresses (sfu.Recorder records a session this way).
+	Tap transport.Tap
+	// KeyLogWriter, when set, gets the DTLS master secret as an NSS key
+	// log line (CLIENT_RANDOM …), to decrypt a capture of the session.
+	KeyLogWriter io.Writer
 }
 
 // Stats are the endpoint's counters.
@@ -234,6 +242,11 @@ func (e *Endpoint) Close() error {
 func (e *Endpoint) write(b []byte, to netip.AddrPort) error {
 	if e.closed.Load() {
 		return ErrClosed
+	}
+	if e.cfg.Tap != nil {
+		// Before the write: a reply read meanwhile is then recorded after
+		// its cause (a write that fails is recorded all the same).
+		e.cfg.Tap.Datagram(time.Now(), e.laddr, to, b)
 	}
 	if _, err := e.conn.WriteToUDPAddrPort(b, to); err != nil {
 		return err

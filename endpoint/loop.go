@@ -31,6 +31,9 @@ func (e *Endpoint) readLoop() {
 		e.Stats.Received.Add(1)
 		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
 		pkt := buf[:n]
+		if e.cfg.Tap != nil {
+			e.cfg.Tap.Datagram(time.Now(), from, e.laddr, pkt)
+		}
 		switch demux.Classify(pkt) {
 		case demux.STUN:
 			e.mu.Lock()

@@ -124,4 +124,15 @@
 // participant's packets are dropped and counted (Stats "send.queue_full"),
 // nobody else's. DTLS handshakes and SCTP associations run in goroutines
 // of their own (pion blocks).
+//
+// # Recording a session
+//
+// Recorder (recorder.go) collects one participant's session as a corpus
+// folder that package conformance loads and rtcdump reads: session.pcapng
+// (every datagram both ways with its time and 5-tuple, LINKTYPE_RAW IPv4
+// or IPv6 and UDP), keylog.txt (the DTLS master secret, NSS format),
+// offer.sdp, answer.sdp, offer-2.sdp, … in exchange order, and meta.json.
+// It is a transport.Tap (transport.Peer.SetTap) and its KeyLog goes in
+// transport.DTLSParams.KeyLogWriter. One byte cap bounds it; past it the
+// recording is a prefix marked truncated.
 package sfu

@@ -1,5 +1,8 @@
 // Command rtcdump prints every UDP datagram of a WebRTC capture, annotated
-// with the RFC sections that define each field.
+// with the RFC sections that define each field. The decoding is package
+// annotate's (the same annotator the SFU's inspector uses); this command
+// reads the capture, derives who is who (conformance.DeriveRoles) and the
+// SRTP keys from the key log, and prints the records.
 //
 // Usage:
 //

@@ -3,12 +3,13 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"os"
-	"time"
 
+	"github.com/plainrtc/plainrtc/annotate"
 	"github.com/plainrtc/plainrtc/conformance"
-	"github.com/plainrtc/plainrtc/internal/demux"
 )
 
 type options struct {
@@ -17,17 +18,15 @@ type options struct {
 	keylogPath            string
 }
 
-// dumper decodes the frames of one capture.
+// dumper walks the frames of one capture through an annotate.Annotator.
 type dumper struct {
 	// roles says which side sent each datagram, who is the browser and
 	// who the DTLS client (conformance.DeriveRoles: the same logic the
 	// corpus tests use); sides are unknown for a capture without ICE checks.
 	roles conformance.Roles
 	hello *conformance.DTLSHello
-	sdp   *sdpInfo
-	stun  stunState
-	srtp  *srtpState // nil without -keylog
-	sum   summary
+	ann   *annotate.Annotator
+	sum   annotate.Summary
 }
 
 // dumpFile reads a capture and writes one text block or JSON object per
@@ -40,14 +39,15 @@ func dumpFile(path string, opts options, out io.Writer) error {
 	}
 	datagrams, stats, capErr := conformance.ParseCapture(b)
 	d := &dumper{}
+	var cfg annotate.Config
 	if opts.offerPath != "" {
-		if d.sdp, err = loadSDPs(opts.offerPath, opts.answerPath); err != nil {
+		if cfg.SDP, err = loadSDPs(opts.offerPath, opts.answerPath); err != nil {
 			return err
 		}
 	}
-	d.stun = newSTUNState(d.sdp)
 	if h, err := conformance.FindDTLSHello(datagrams); err == nil {
 		d.hello = &h
+		cfg.Profile = h.SRTPProfile
 	}
 	var offer, answer []byte
 	if opts.offerPath != "" {
@@ -62,19 +62,24 @@ func dumpFile(path string, opts options, out io.Writer) error {
 		return err
 	}
 	if opts.keylogPath != "" {
-		if d.srtp, err = newSRTPState(opts.keylogPath, d.hello); err != nil {
+		k, err := keysFromKeyLog(opts.keylogPath, d.hello)
+		if err != nil {
 			return err
 		}
+		cfg.Keys = &k
+	}
+	if d.ann, err = annotate.New(cfg); err != nil {
+		return err
 	}
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	var emit func(*record) error
+	var emit func(*annotate.Record) error
 	if opts.json {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		emit = func(r *record) error { return enc.Encode(r) }
+		emit = func(r *annotate.Record) error { return enc.Encode(r) }
 	} else {
-		emit = func(r *record) error { return writeText(w, r) }
+		emit = func(r *annotate.Record) error { return annotate.WriteText(w, r) }
 		writeHeader(w, path, stats, d)
 	}
 	skipped := stats.Skipped
@@ -95,15 +100,15 @@ func dumpFile(path string, opts options, out io.Writer) error {
 		}
 	}
 	d.sum.Frames, d.sum.Skipped = stats.Frames, len(stats.Skipped)
-	d.sum.finish()
+	d.sum.Finish()
 	if opts.json {
 		if err := json.NewEncoder(w).Encode(struct {
-			Summary *summary `json:"summary"`
+			Summary *annotate.Summary `json:"summary"`
 		}{&d.sum}); err != nil {
 			return err
 		}
 	} else {
-		writeSummary(w, &d.sum)
+		annotate.WriteSummary(w, &d.sum)
 	}
 	if capErr != nil {
 		w.Flush()
@@ -112,84 +117,73 @@ func dumpFile(path string, opts options, out io.Writer) error {
 	return w.Flush()
 }
 
-func skippedRecord(s conformance.SkippedFrame) *record {
-	return &record{N: s.N, Class: "skipped", Reason: s.Reason}
+// loadSDPs reads the offer and answer files into an annotate.SDPInfo, the
+// answer first: its payload types and extension IDs are what was negotiated.
+func loadSDPs(offerPath, answerPath string) (*annotate.SDPInfo, error) {
+	info := annotate.NewSDPInfo()
+	for _, p := range []string{answerPath, offerPath} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if err := info.Add(p, b); err != nil {
+			return nil, err
+		}
+	}
+	return info, nil
+}
+
+// keysFromKeyLog derives the session's SRTP keys from the capture's DTLS
+// randoms and the master secret in an NSS key log (RFC 5705 exporter, RFC
+// 5764 §4.2).
+func keysFromKeyLog(path string, hello *conformance.DTLSHello) (annotate.Keys, error) {
+	if hello == nil {
+		return annotate.Keys{}, errors.New("-keylog: the capture has no DTLS ClientHello/ServerHello, so no randoms to derive keys from")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return annotate.Keys{}, err
+	}
+	kl, err := conformance.ParseKeyLog(b)
+	if err != nil {
+		return annotate.Keys{}, err
+	}
+	k, err := conformance.DeriveSRTPKeys(*hello, kl)
+	if err != nil {
+		return annotate.Keys{}, err
+	}
+	return annotate.Keys{
+		Profile: k.Profile, ClientKey: k.ClientKey, ClientSalt: k.ClientSalt,
+		ServerKey: k.ServerKey, ServerSalt: k.ServerSalt,
+	}, nil
+}
+
+func skippedRecord(s conformance.SkippedFrame) *annotate.Record {
+	return &annotate.Record{N: s.N, Class: "skipped", Reason: s.Reason}
 }
 
 // direction names who sent a datagram, when the capture shows who is who
 // (conformance.Roles: sides by the ICE checks' USERNAMEs, the browser by
 // a=ice-lite or, failing that, as the offerer).
-func (d *dumper) direction(dg conformance.Datagram) string {
+func (d *dumper) direction(dg conformance.Datagram) annotate.Direction {
 	side, ok := d.roles.Sender(dg)
 	switch {
 	case !ok:
-		return ""
+		return annotate.DirUnknown
 	case side == d.roles.Browser:
-		return "browser>server"
+		return annotate.FromBrowser
 	}
-	return "server>browser"
+	return annotate.ToBrowser
 }
 
-// decode classifies a datagram (RFC 7983) and decodes it by class.
-func (d *dumper) decode(dg conformance.Datagram) *record {
-	c := demux.Classify(dg.Payload)
-	r := &record{
-		N: dg.N, Src: dg.Src.String(), Dst: dg.Dst.String(), Dir: d.direction(dg),
-		Len: len(dg.Payload), Class: c.String(),
-	}
-	if !dg.Time.IsZero() {
-		r.Time = dg.Time.Format(time.RFC3339Nano)
-	}
-	var err error
-	switch c {
-	case demux.STUN:
-		r.STUN, err = d.stun.decode(dg.Payload)
-		if r.STUN != nil {
-			d.sum.stun(r.STUN)
-		}
-	case demux.DTLS:
-		r.DTLS, err = decodeDTLS(dg.Payload)
-	case demux.RTP:
-		err = d.decodeRTP(r, dg)
-	case demux.RTCP:
-		err = d.decodeRTCP(r, dg)
-	}
-	if err != nil {
-		r.Error = err.Error()
-	}
-	d.sum.add(r)
+// decode explains one datagram and counts it in the summary.
+func (d *dumper) decode(dg conformance.Datagram) *annotate.Record {
+	r := d.ann.Annotate(annotate.Datagram{
+		N: dg.N, Time: dg.Time, Src: dg.Src, Dst: dg.Dst, Dir: d.direction(dg),
+		FromDTLSClient: d.fromDTLSClient(dg), Payload: dg.Payload,
+	})
+	d.sum.Add(r)
 	return r
-}
-
-func (d *dumper) profile() uint16 {
-	if d.hello == nil {
-		return 0
-	}
-	return d.hello.SRTPProfile
-}
-
-// decodeRTP fills the clear header, and with keys decrypts and reads the payload.
-func (d *dumper) decodeRTP(r *record, dg conformance.Datagram) error {
-	var err error
-	if r.RTP, _, err = decodeRTPHeader(dg.Payload, d.sdp); err != nil {
-		return err
-	}
-	if d.srtp != nil {
-		return d.srtp.rtp(r, dg, d)
-	}
-	return nil
-}
-
-// decodeRTCP fills the clear header, and with keys decrypts the compound.
-func (d *dumper) decodeRTCP(r *record, dg conformance.Datagram) error {
-	var err error
-	if r.RTCP, err = decodeRTCPHeader(dg.Payload, d.profile()); err != nil {
-		return err
-	}
-	if d.srtp != nil {
-		return d.srtp.rtcp(r, dg, d)
-	}
-	return nil
 }
 
 // fromDTLSClient reports whether dg was sent by the DTLS client: by the
@@ -203,4 +197,17 @@ func (d *dumper) fromDTLSClient(dg conformance.Datagram) bool {
 		return side == d.roles.DTLSClient
 	}
 	return dg.Src == d.hello.Client || (dg.Src != d.hello.Server && dg.Dst == d.hello.Server)
+}
+
+// writeHeader prints what the capture is and who is who.
+func writeHeader(w io.Writer, path string, st conformance.CaptureStats, d *dumper) {
+	fmt.Fprintf(w, "%s: %s, %d frames, %d UDP, %d skipped\n", path, st.Format, st.Frames, st.UDP, len(st.Skipped))
+	if b, v := d.roles.BrowserPeer(), d.roles.ServerPeer(); len(b.Addrs) > 0 && len(v.Addrs) > 0 {
+		fmt.Fprintf(w, "browser %v, server %v; %s\n", b.MediaAddr, v.MediaAddr, d.roles.String())
+	}
+	if d.hello != nil {
+		fmt.Fprintf(w, "DTLS client %v, server %v, cipher suite 0x%04x, %s (RFC 5764 §4.1.2)\n",
+			d.hello.Client, d.hello.Server, d.hello.CipherSuite, conformance.SRTPProfileName(d.hello.SRTPProfile))
+	}
+	fmt.Fprintln(w)
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plainrtc/plainrtc/annotate"
 	"github.com/plainrtc/plainrtc/conformance"
 )
 
@@ -28,23 +29,23 @@ func sdpArg(s *conformance.Session) string {
 }
 
 // jsonRecords splits -json output into frame records and the summary.
-func jsonRecords(t *testing.T, out string) ([]record, summary) {
+func jsonRecords(t *testing.T, out string) ([]annotate.Record, annotate.Summary) {
 	t.Helper()
-	var recs []record
-	var sum summary
+	var recs []annotate.Record
+	var sum annotate.Summary
 	sc := bufio.NewScanner(strings.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Bytes()
 		if bytes.HasPrefix(line, []byte(`{"summary"`)) {
-			var s struct{ Summary summary }
+			var s struct{ Summary annotate.Summary }
 			if err := json.Unmarshal(line, &s); err != nil {
 				t.Fatal(err)
 			}
 			sum = s.Summary
 			continue
 		}
-		var r record
+		var r annotate.Record
 		if err := json.Unmarshal(line, &r); err != nil {
 			t.Fatalf("%v: %s", err, line)
 		}
@@ -348,15 +349,19 @@ func FuzzDecodeDatagram(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	st, err := newSRTPState(filepath.Join(s.Dir, "keylog.txt"), &s.Hello)
+	keys, err := keysFromKeyLog(filepath.Join(s.Dir, "keylog.txt"), &s.Hello)
 	if err != nil {
 		f.Fatal(err)
 	}
-	d := &dumper{roles: s.Roles, hello: &s.Hello, sdp: info, stun: newSTUNState(info), srtp: st}
+	ann, err := annotate.New(annotate.Config{SDP: info, Profile: s.Hello.SRTPProfile, Keys: &keys})
+	if err != nil {
+		f.Fatal(err)
+	}
+	d := &dumper{roles: s.Roles, hello: &s.Hello, ann: ann}
 	f.Fuzz(func(t *testing.T, p []byte) {
 		r := d.decode(conformance.Datagram{N: 1, Src: s.Browser, Dst: s.Server, Payload: p})
 		var buf bytes.Buffer
-		if err := writeText(&buf, r); err != nil {
+		if err := annotate.WriteText(&buf, r); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := json.Marshal(r); err != nil {

@@ -59,6 +59,14 @@
 // ([SRTPKeys]). The [Session]'s Conn carries SCTP for data channels
 // (RFC 8261; see package sfu/datachannel).
 //
+// # Recording
+//
+// For a session whose owner asked to record it, [DTLSParams].KeyLogWriter
+// receives the master secret as an NSS key log line and [Peer.SetTap]
+// shows a [Tap] every datagram of the peer, in (before its handler) and
+// out (before the socket write), with the wire's addresses; sfu.Recorder
+// is both. Neither is set by default, and then nothing changes.
+//
 // # Deviations and limits
 //
 //   - SRTP/SRTCP packets are handed to the Handler still protected: the

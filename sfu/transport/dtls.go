@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"sync/atomic"
 
@@ -50,6 +51,13 @@ type DTLSParams struct {
 	// (server), in preference order. nil means all three supported ones:
 	// AEAD_AES_128_GCM, AEAD_AES_256_GCM, AES128_CM_HMAC_SHA1_80.
 	Profiles []SRTPProfile
+	// KeyLogWriter, when set, receives the session's master secret as an
+	// NSS key log line (CLIENT_RANDOM <client_random> <master_secret>, hex)
+	// once the handshake has it, so that a capture of the session can be
+	// decrypted (rtcdump -keylog, Wireshark). It hands out the keys: set
+	// it only for a session whose owner asked to record itself. nil (the
+	// default) logs nothing.
+	KeyLogWriter io.Writer
 }
 
 // Session is an established DTLS association: Conn carries SCTP for data
@@ -97,6 +105,7 @@ func (p *Peer) Handshake(ctx context.Context, params DTLSParams) (*Session, erro
 		Certificates:           []tls.Certificate{m.cert.tls},
 		SRTPProtectionProfiles: profiles,
 		ExtendedMasterSecret:   dtls.RequestExtendedMasterSecret,
+		KeyLogWriter:           params.KeyLogWriter,
 		// RFC 8827 §6.5: certificates are self-signed and authenticated by
 		// the fingerprint alone, so chain verification is off and the
 		// client must present one.

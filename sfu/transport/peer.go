@@ -57,9 +57,9 @@ type Peer struct {
 	remote     atomic.Pointer[netip.AddrPort] // selected remote address (last bound)
 	remoteAddr atomic.Pointer[net.UDPAddr]    // the same as a net.Addr, for pion
 
-	tapFn    atomic.Pointer[Tap] // SetTap
-	isClosed atomic.Bool         // closed, readable without mu by writers
-	stopped  atomic.Bool         // StopSending called and no Select since
+	tap      atomic.Pointer[tapHolder] // SetTap; nil: no tap
+	isClosed atomic.Bool               // closed, readable without mu by writers
+	stopped  atomic.Bool               // StopSending called and no Select since
 
 	mu     sync.Mutex // guards addrs, dtls, closed
 	addrs  []netip.AddrPort
@@ -163,7 +163,7 @@ func (p *Peer) Write(b []byte) (int, error) {
 	if a == nil {
 		return 0, ErrNoRemoteAddress
 	}
-	p.tap(true, b, *a)
+	p.tapOut(b, *a)
 	return p.mux.writeTo(b, *a)
 }
 
@@ -173,7 +173,7 @@ func (p *Peer) WriteTo(b []byte, addr netip.AddrPort) (int, error) {
 	if p.isClosed.Load() {
 		return 0, ErrPeerClosed
 	}
-	p.tap(true, b, addr)
+	p.tapOut(b, addr)
 	return p.mux.writeTo(b, addr)
 }
 

@@ -60,7 +60,7 @@ func (m *Mux) route(b []byte, from netip.AddrPort) {
 		if p == nil {
 			return
 		}
-		p.tap(false, b, from)
+		p.tapIn(b, from)
 		d := m.getDatagram()
 		d.n = copy(d.b, b)
 		if !p.conn.push(d) {
@@ -78,7 +78,7 @@ func (m *Mux) route(b []byte, from netip.AddrPort) {
 		}
 		if p := m.knownPeer(class, from); p != nil {
 			m.Counters.RTP.Add(1)
-			p.tap(false, b, from)
+			p.tapIn(b, from)
 			p.handler.HandleRTP(b, from)
 		}
 	case demux.RTCP:
@@ -88,7 +88,7 @@ func (m *Mux) route(b []byte, from netip.AddrPort) {
 		}
 		if p := m.knownPeer(class, from); p != nil {
 			m.Counters.RTCP.Add(1)
-			p.tap(false, b, from)
+			p.tapIn(b, from)
 			p.handler.HandleRTCP(b, from)
 		}
 	default:
@@ -150,7 +150,7 @@ func (m *Mux) routeSTUN(b []byte, from netip.AddrPort) {
 		return
 	}
 	m.Counters.STUN.Add(1)
-	p.tap(false, b, from)
+	p.tapIn(b, from)
 	switch p.handler.HandleSTUN(b, from) {
 	case STUNAccepted:
 		p.Bind(from)

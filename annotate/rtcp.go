@@ -1,16 +1,16 @@
-package main
+package annotate
 
 import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/plainrtc/plainrtc/conformance"
+	"github.com/plainrtc/plainrtc/internal/dtlswire"
 )
 
-// rtcpRecord is an RTCP (or SRTCP) datagram. Without keys only the first
+// RTCP is an RTCP (or SRTCP) datagram. Without keys only the first
 // packet's header and sender SSRC are in clear (RFC 3711 §3.4), plus the
 // SRTCP trailer (E flag and index).
-type rtcpRecord struct {
+type RTCP struct {
 	PT        uint8        `json:"pt"`   // first packet's packet type (RFC 3550 §6.1)
 	Type      string       `json:"type"` // its name: "SR", "RR", "SDES", "BYE", "APP", "RTPFB", "PSFB", "XR"
 	Count     uint8        `json:"count"`
@@ -18,7 +18,7 @@ type rtcpRecord struct {
 	SSRC      uint32       `json:"ssrc"`
 	Encrypted *bool        `json:"encrypted,omitempty"`   // SRTCP E flag (RFC 3711 §3.4)
 	Index     *uint32      `json:"srtcp_index,omitempty"` // SRTCP index (RFC 3711 §3.4)
-	Packets   []rtcpPacket `json:"packets,omitempty"`     // decrypted compound only
+	Packets   []RTCPPacket `json:"packets,omitempty"`     // decrypted compound only
 }
 
 // rtcpTypeNames names the RTCP packet types.
@@ -44,22 +44,22 @@ func rtcpTypeName(pt uint8) string {
 // known from the DTLS ServerHello, locates the trailer: E||index then the
 // tag for AES-CM (10 bytes for both, RFC 5764 §4.1.2), E||index last for AEAD
 // (RFC 7714 §9.3).
-func decodeRTCPHeader(p []byte, profile uint16) (*rtcpRecord, error) {
+func decodeRTCPHeader(p []byte, profile uint16) (*RTCP, error) {
 	if len(p) < 8 {
 		return nil, fmt.Errorf("RTCP header %d bytes, want at least 8 (RFC 3550 §6.4.1)", len(p))
 	}
 	if v := p[0] >> 6; v != 2 {
 		return nil, fmt.Errorf("RTCP version %d, want 2 (RFC 3550 §6.4.1)", v)
 	}
-	r := &rtcpRecord{
+	r := &RTCP{
 		PT: p[1], Type: rtcpTypeName(p[1]), Count: p[0] & 0x1f,
 		Length: int(binary.BigEndian.Uint16(p[2:])), SSRC: binary.BigEndian.Uint32(p[4:]),
 	}
 	tag := -1
 	switch profile {
-	case conformance.ProfileAES128CMSHA1_80, conformance.ProfileAES128CMSHA1_32:
+	case dtlswire.ProfileAES128CMSHA1_80, dtlswire.ProfileAES128CMSHA1_32:
 		tag = 10 // RFC 5764 §4.1.2: SRTCP keeps the 80-bit tag for both HMAC-SHA1 profiles
-	case conformance.ProfileAEADAES128GCM, conformance.ProfileAEADAES256GCM:
+	case dtlswire.ProfileAEADAES128GCM, dtlswire.ProfileAEADAES256GCM:
 		tag = 0
 	}
 	if tag >= 0 && len(p) >= 8+4+tag {

@@ -1,4 +1,4 @@
-package main
+package annotate
 
 import (
 	"encoding/hex"
@@ -8,9 +8,9 @@ import (
 	"github.com/plainrtc/plainrtc/rtp"
 )
 
-// rtpRecord is an RTP header (RFC 3550 §5.1). In SRTP the header and its
+// RTP is an RTP header (RFC 3550 §5.1). In SRTP the header and its
 // extension block travel in clear (RFC 3711 §3.1); the payload does not.
-type rtpRecord struct {
+type RTP struct {
 	Version    uint8    `json:"version"`
 	Padding    bool     `json:"padding"`
 	Extension  bool     `json:"extension"`
@@ -22,14 +22,14 @@ type rtpRecord struct {
 	SSRC       uint32   `json:"ssrc"`
 	CSRC       []uint32 `json:"csrc,omitempty"`
 	ExtProfile string   `json:"ext_profile,omitempty"` // "0xbede" one-byte, "0x1000" two-byte (RFC 8285)
-	Ext        []rtpExt `json:"ext,omitempty"`
+	Ext        []RTPExt `json:"ext,omitempty"`
 	HeaderLen  int      `json:"header_len"`
 	PayloadLen int      `json:"payload_len"`        // after the header; includes the SRTP tag unless decrypted
 	Keyframe   *bool    `json:"keyframe,omitempty"` // decrypted video only
 }
 
-// rtpExt is one RFC 8285 header extension element.
-type rtpExt struct {
+// RTPExt is one RFC 8285 header extension element.
+type RTPExt struct {
 	ID    uint8  `json:"id"`
 	Name  string `json:"name"`          // short name from the URI, or "id N" without an SDP
 	URI   string `json:"uri,omitempty"` // from a=extmap
@@ -53,13 +53,13 @@ var extNames = map[string][2]string{
 }
 
 // decodeRTPHeader parses the clear RTP header of p.
-func decodeRTPHeader(p []byte, info *sdpInfo) (*rtpRecord, rtp.Header, error) {
+func decodeRTPHeader(p []byte, info *SDPInfo) (*RTP, rtp.Header, error) {
 	var h rtp.Header
 	n, err := h.Unmarshal(p)
 	if err != nil {
 		return nil, h, err
 	}
-	r := &rtpRecord{
+	r := &RTP{
 		Version: h.Version, Padding: h.Padding, Extension: h.Extension, Marker: h.Marker,
 		PT: h.PayloadType, Seq: h.SequenceNumber, Timestamp: h.Timestamp, SSRC: h.SSRC,
 		HeaderLen: n, PayloadLen: len(p) - n,
@@ -74,7 +74,7 @@ func decodeRTPHeader(p []byte, info *sdpInfo) (*rtpRecord, rtp.Header, error) {
 		r.ExtProfile = fmt.Sprintf("0x%04x", h.ExtensionProfile)
 		it := h.Extensions()
 		for e, ok := it.Next(); ok; e, ok = it.Next() {
-			x := rtpExt{ID: e.ID, Name: "id " + strconv.Itoa(int(e.ID)), Value: hex.EncodeToString(e.Value)}
+			x := RTPExt{ID: e.ID, Name: "id " + strconv.Itoa(int(e.ID)), Value: hex.EncodeToString(e.Value)}
 			if info != nil {
 				if uri, ok := info.extURIs[e.ID]; ok {
 					x.URI, x.Name = uri, uri

@@ -1,4 +1,4 @@
-package main
+package annotate
 
 import (
 	"bytes"
@@ -11,14 +11,14 @@ import (
 	"github.com/plainrtc/plainrtc/stun"
 )
 
-// stunRecord is a STUN message (RFC 8489 §5) and its attributes.
-type stunRecord struct {
+// STUN is a STUN message (RFC 8489 §5) and its attributes.
+type STUN struct {
 	Type          string     `json:"type"` // "Binding request"
 	Method        string     `json:"method"`
 	Class         string     `json:"class"`
 	TransactionID string     `json:"transaction_id"`
 	Length        int        `json:"length"`
-	Attrs         []stunAttr `json:"attrs"`
+	Attrs         []STUNAttr `json:"attrs"`
 	// Integrity: "ok", "fail", "absent" (no MESSAGE-INTEGRITY(-SHA256)) or
 	// "unknown" (no password: no -sdp, or ufrag not in the SDPs).
 	Integrity string `json:"integrity"`
@@ -26,9 +26,9 @@ type stunRecord struct {
 	Fingerprint string `json:"fingerprint"`
 }
 
-// stunAttr is one attribute (RFC 8489 §14) with its registry name and the
+// STUNAttr is one attribute (RFC 8489 §14) with its registry name and the
 // section that defines it.
-type stunAttr struct {
+type STUNAttr struct {
 	Type   string `json:"type"` // "0x0006"
 	Name   string `json:"name"` // "USERNAME"
 	Ref    string `json:"ref"`  // "RFC 8489 §14.3"
@@ -39,28 +39,51 @@ type stunAttr struct {
 // stunState remembers, per transaction ID, the password that signed a
 // request so that its response can be checked (RFC 8445 §7.2.2: the
 // response is signed with the same password as the request).
+//
+// A live session sends requests for as long as it lasts, so only the last
+// maxPendingTx transactions are remembered (oldest forgotten first); a
+// response arrives within seconds of its request (RFC 8489 §6.2.1), many
+// fewer transactions than that later.
 type stunState struct {
-	sdp     *sdpInfo
+	sdp     *SDPInfo
 	pwdByTx map[stun.TransactionID]string
+	order   []stun.TransactionID // ring of remembered transactions, oldest at next
+	next    int
 	msg     stun.Message
 }
 
-func newSTUNState(info *sdpInfo) stunState {
+const maxPendingTx = 4096
+
+func newSTUNState(info *SDPInfo) stunState {
 	return stunState{sdp: info, pwdByTx: map[stun.TransactionID]string{}}
 }
 
-func (st *stunState) decode(p []byte) (*stunRecord, error) {
+// remember keeps the password of a request's transaction.
+func (st *stunState) remember(tx stun.TransactionID, pwd string) {
+	if _, ok := st.pwdByTx[tx]; !ok {
+		if len(st.order) < maxPendingTx {
+			st.order = append(st.order, tx)
+		} else {
+			delete(st.pwdByTx, st.order[st.next])
+			st.order[st.next] = tx
+			st.next = (st.next + 1) % maxPendingTx
+		}
+	}
+	st.pwdByTx[tx] = pwd
+}
+
+func (st *stunState) decode(p []byte) (*STUN, error) {
 	m := &st.msg
 	if err := m.Unmarshal(p); err != nil {
 		return nil, err
 	}
-	r := &stunRecord{
+	r := &STUN{
 		Type:          m.Type.String(),
 		Method:        m.Type.Method.String(),
 		Class:         m.Type.Class.String(),
 		TransactionID: hex.EncodeToString(m.TransactionID[:]),
 		Length:        int(m.Length),
-		Attrs:         make([]stunAttr, 0, len(m.Attributes)),
+		Attrs:         make([]STUNAttr, 0, len(m.Attributes)),
 	}
 	for _, a := range m.Attributes {
 		info, ok := a.Type.Lookup()
@@ -73,7 +96,7 @@ func (st *stunState) decode(p []byte) (*stunRecord, error) {
 				ref = "unknown, comprehension-optional (RFC 8489 §14)"
 			}
 		}
-		r.Attrs = append(r.Attrs, stunAttr{
+		r.Attrs = append(r.Attrs, STUNAttr{
 			Type: fmt.Sprintf("0x%04x", uint16(a.Type)), Name: name, Ref: ref,
 			Length: len(a.Value), Value: stunValue(a, m.TransactionID),
 		})
@@ -105,7 +128,7 @@ func (st *stunState) integrity(m *stun.Message) string {
 			pwd, ok = st.sdp.pwdByUfrag[string(recv)]
 		}
 		if ok && m.Type.Class == stun.ClassRequest {
-			st.pwdByTx[m.TransactionID] = pwd
+			st.remember(m.TransactionID, pwd)
 		}
 	} else {
 		pwd, ok = st.pwdByTx[m.TransactionID]

@@ -1,4 +1,4 @@
-package conformance
+package dtlswire
 
 import (
 	"encoding/binary"

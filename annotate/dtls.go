@@ -1,33 +1,33 @@
-package main
+package annotate
 
 import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/plainrtc/plainrtc/conformance"
+	"github.com/plainrtc/plainrtc/internal/dtlswire"
 )
 
-// dtlsRecord lists the DTLS records of one datagram (RFC 6347 §4.1).
-type dtlsRecord struct {
+// DTLS lists the DTLS records of one datagram (RFC 6347 §4.1).
+type DTLS struct {
 	ContentType   []string     `json:"content_type"`             // per record
 	HandshakeType []string     `json:"handshake_type,omitempty"` // per handshake message in clear records
-	Records       []dtlsHeader `json:"records"`
+	Records       []DTLSRecord `json:"records"`
 }
 
-// dtlsHeader is one record header (RFC 6347 §4.1).
-type dtlsHeader struct {
+// DTLSRecord is one record header (RFC 6347 §4.1).
+type DTLSRecord struct {
 	ContentType string          `json:"content_type"`
 	Version     string          `json:"version"` // "DTLS 1.2"
 	Epoch       uint16          `json:"epoch"`
 	Sequence    uint64          `json:"seq"`
 	Length      int             `json:"length"`
 	Encrypted   bool            `json:"encrypted"` // epoch > 0: the fragment is protected
-	Handshake   []dtlsHandshake `json:"handshake,omitempty"`
+	Handshake   []DTLSHandshake `json:"handshake,omitempty"`
 }
 
-// dtlsHandshake is one handshake message header (RFC 6347 §4.2.2) and, for
+// DTLSHandshake is one handshake message header (RFC 6347 §4.2.2) and, for
 // the hellos, the fields that matter for DTLS-SRTP.
-type dtlsHandshake struct {
+type DTLSHandshake struct {
 	Type           string   `json:"type"`
 	Length         uint32   `json:"length"`
 	MessageSeq     uint16   `json:"message_seq"`
@@ -52,16 +52,16 @@ func dtlsVersionName(v uint16) string {
 
 // decodeDTLS walks the records of a datagram. The records decoded before an
 // error are returned with it.
-func decodeDTLS(p []byte) (*dtlsRecord, error) {
-	r := &dtlsRecord{}
+func decodeDTLS(p []byte) (*DTLS, error) {
+	r := &DTLS{}
 	for rest := p; len(rest) > 0; {
-		rec, next, err := conformance.NextDTLSRecord(rest)
+		rec, next, err := dtlswire.NextDTLSRecord(rest)
 		if err != nil {
 			return r, err
 		}
 		rest = next
-		h := dtlsHeader{
-			ContentType: conformance.ContentTypeName(rec.ContentType),
+		h := DTLSRecord{
+			ContentType: dtlswire.ContentTypeName(rec.ContentType),
 			Version:     dtlsVersionName(rec.Version),
 			Epoch:       rec.Epoch,
 			Sequence:    rec.Sequence,
@@ -69,16 +69,16 @@ func decodeDTLS(p []byte) (*dtlsRecord, error) {
 			Encrypted:   rec.Epoch > 0,
 		}
 		r.ContentType = append(r.ContentType, h.ContentType)
-		if rec.ContentType == conformance.DTLSHandshake && rec.Epoch == 0 {
+		if rec.ContentType == dtlswire.DTLSHandshake && rec.Epoch == 0 {
 			for hs := rec.Fragment; len(hs) > 0; {
-				f, next, err := conformance.NextDTLSHandshake(hs)
+				f, next, err := dtlswire.NextDTLSHandshake(hs)
 				if err != nil {
 					r.Records = append(r.Records, h)
 					return r, err
 				}
 				hs = next
-				m := dtlsHandshake{
-					Type: conformance.HandshakeTypeName(f.Type), Length: f.Length, MessageSeq: f.MessageSeq,
+				m := DTLSHandshake{
+					Type: dtlswire.HandshakeTypeName(f.Type), Length: f.Length, MessageSeq: f.MessageSeq,
 					FragmentOffset: f.FragmentOffset, FragmentLength: len(f.Body),
 				}
 				if f.Complete() {
@@ -94,17 +94,17 @@ func decodeDTLS(p []byte) (*dtlsRecord, error) {
 }
 
 // helloDetails fills randoms, cipher suite and use_srtp profiles of hellos.
-func helloDetails(m *dtlsHandshake, f conformance.DTLSHandshakeFragment) {
+func helloDetails(m *DTLSHandshake, f dtlswire.DTLSHandshakeFragment) {
 	var exts []byte
 	switch f.Type {
-	case conformance.HandshakeClientHello:
-		ch, err := conformance.ParseClientHello(f.Body)
+	case dtlswire.HandshakeClientHello:
+		ch, err := dtlswire.ParseClientHello(f.Body)
 		if err != nil {
 			return
 		}
 		m.Random, exts = hex.EncodeToString(ch.Random[:]), ch.Extensions
-	case conformance.HandshakeServerHello:
-		sh, err := conformance.ParseServerHello(f.Body)
+	case dtlswire.HandshakeServerHello:
+		sh, err := dtlswire.ParseServerHello(f.Body)
 		if err != nil {
 			return
 		}
@@ -113,10 +113,10 @@ func helloDetails(m *dtlsHandshake, f conformance.DTLSHandshakeFragment) {
 	default:
 		return
 	}
-	if data, ok, err := conformance.FindExtension(exts, conformance.ExtensionUseSRTP); ok && err == nil {
-		if u, err := conformance.ParseUseSRTP(data); err == nil {
+	if data, ok, err := dtlswire.FindExtension(exts, dtlswire.ExtensionUseSRTP); ok && err == nil {
+		if u, err := dtlswire.ParseUseSRTP(data); err == nil {
 			for i := 0; i < u.NumProfiles(); i++ {
-				m.SRTPProfiles = append(m.SRTPProfiles, conformance.SRTPProfileName(u.Profile(i)))
+				m.SRTPProfiles = append(m.SRTPProfiles, dtlswire.SRTPProfileName(u.Profile(i)))
 			}
 		}
 	}

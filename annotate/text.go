@@ -1,30 +1,15 @@
-package main
+package annotate
 
 import (
 	"fmt"
 	"io"
 	"sort"
 	"strings"
-
-	"github.com/plainrtc/plainrtc/conformance"
 )
 
-// writeHeader prints what the capture is and who is who.
-func writeHeader(w io.Writer, path string, st conformance.CaptureStats, d *dumper) {
-	fmt.Fprintf(w, "%s: %s, %d frames, %d UDP, %d skipped\n", path, st.Format, st.Frames, st.UDP, len(st.Skipped))
-	if b, v := d.roles.BrowserPeer(), d.roles.ServerPeer(); len(b.Addrs) > 0 && len(v.Addrs) > 0 {
-		fmt.Fprintf(w, "browser %v, server %v; %s\n", b.MediaAddr, v.MediaAddr, d.roles.String())
-	}
-	if d.hello != nil {
-		fmt.Fprintf(w, "DTLS client %v, server %v, cipher suite 0x%04x, %s (RFC 5764 §4.1.2)\n",
-			d.hello.Client, d.hello.Server, d.hello.CipherSuite, conformance.SRTPProfileName(d.hello.SRTPProfile))
-	}
-	fmt.Fprintln(w)
-}
-
-// writeText prints one frame: a line of addresses and class, then indented
+// WriteText prints one frame (rtcdump's text form): a line of addresses and class, then indented
 // lines of decoded fields with their RFC sections.
-func writeText(w io.Writer, r *record) error {
+func WriteText(w io.Writer, r *Record) error {
 	if r.Class == "skipped" {
 		_, err := fmt.Fprintf(w, "#%d not a UDP datagram: %s\n", r.N, r.Reason)
 		return err
@@ -80,7 +65,7 @@ func b2i(b bool) int {
 	return 0
 }
 
-func writeRTP(w io.Writer, r *record) {
+func writeRTP(w io.Writer, r *Record) {
 	p := r.RTP
 	codec := ""
 	if p.Codec != "" {
@@ -107,7 +92,7 @@ func writeRTP(w io.Writer, r *record) {
 	}
 }
 
-func writeSRTP(w io.Writer, r *record) {
+func writeSRTP(w io.Writer, r *Record) {
 	if r.SRTP == nil {
 		return
 	}
@@ -121,7 +106,7 @@ func writeSRTP(w io.Writer, r *record) {
 	fmt.Fprintln(w)
 }
 
-func writeRTCP(w io.Writer, r *record) {
+func writeRTCP(w io.Writer, r *Record) {
 	c := r.RTCP
 	ref := "RFC 3550 §6.1"
 	if n, ok := rtcpTypeNames[c.PT]; ok {
@@ -140,8 +125,8 @@ func writeRTCP(w io.Writer, r *record) {
 	}
 }
 
-// writeSummary prints the end-of-capture summary.
-func writeSummary(w io.Writer, s *summary) {
+// WriteSummary prints the end-of-capture summary.
+func WriteSummary(w io.Writer, s *Summary) {
 	fmt.Fprintf(w, "\nsummary: %d frames, %d UDP datagrams, %d skipped\n", s.Frames, s.Datagrams, s.Skipped)
 	printMap(w, "classes", s.Classes)
 	printMap(w, "stun types", s.STUNTypes)

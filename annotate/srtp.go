@@ -1,18 +1,16 @@
-package main
+package annotate
 
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
-	"github.com/plainrtc/plainrtc/conformance"
 	"github.com/plainrtc/plainrtc/rtp"
 	"github.com/plainrtc/plainrtc/srtp"
 )
 
-// srtpRecord says whether an SRTP/SRTCP packet authenticated.
-type srtpRecord struct {
+// SRTP says whether an SRTP/SRTCP packet authenticated.
+type SRTP struct {
 	// Auth: "ok" (the tag verifies), "fail" (tag mismatch) or "error"
 	// (not decryptable, e.g. too short to hold a tag).
 	Auth string `json:"auth"`
@@ -23,35 +21,44 @@ type srtpRecord struct {
 	Error  string `json:"error,omitempty"`
 }
 
-// srtpState holds the SRTP contexts of both directions, keyed from the DTLS
-// exporter (RFC 5764 §4.2) with randoms from the capture's hellos and the
-// master secret from the key log.
+// Keys are the SRTP master keys and salts of both directions of a session,
+// as the DTLS exporter gives them (RFC 5764 §4.2: client key, server key,
+// client salt, server salt, here split by direction).
+type Keys struct {
+	Profile               uint16 // the use_srtp profile of the ServerHello (RFC 5764 §4.1.2)
+	ClientKey, ClientSalt []byte // protect what the DTLS client sends
+	ServerKey, ServerSalt []byte // protect what the DTLS server sends
+}
+
+// KeysFromKeyingMaterial splits the DTLS exporter output (label
+// "EXTRACTOR-dtls_srtp", RFC 5764 §4.2) of a session with the given
+// use_srtp profile into Keys: what the SFU's transport hands over when its
+// handshake ends (transport.Session.Keys.Profile and .KeyingMaterial). The
+// keys are copies.
+func KeysFromKeyingMaterial(profile uint16, km []byte) (Keys, error) {
+	ck, cs, sk, ss, err := srtp.SplitKeyingMaterial(srtp.Profile(profile), km)
+	if err != nil {
+		return Keys{}, fmt.Errorf("annotate: %d bytes of keying material for profile 0x%04x: %w (RFC 5764 §4.2)", len(km), profile, err)
+	}
+	cp := func(b []byte) []byte { return append([]byte(nil), b...) }
+	return Keys{Profile: profile, ClientKey: cp(ck), ClientSalt: cp(cs), ServerKey: cp(sk), ServerSalt: cp(ss)}, nil
+}
+
+// srtpState holds the SRTP contexts of both directions. They are the
+// annotator's own: decrypting here never touches the contexts of the
+// endpoint or SFU whose traffic is explained.
 type srtpState struct {
-	keys           conformance.SRTPKeys
+	keys           Keys
 	profile        srtp.Profile
 	client, server *srtp.Context // unprotect what the DTLS client / server sent
 	buf            []byte
 	rtcpDec        rtcpDecoder
 }
 
-func newSRTPState(path string, hello *conformance.DTLSHello) (*srtpState, error) {
-	if hello == nil {
-		return nil, errors.New("-keylog: the capture has no DTLS ClientHello/ServerHello, so no randoms to derive keys from")
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	kl, err := conformance.ParseKeyLog(b)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := conformance.DeriveSRTPKeys(*hello, kl)
-	if err != nil {
-		return nil, err
-	}
-	p := srtp.Profile(hello.SRTPProfile)
+func newSRTPState(keys Keys) (*srtpState, error) {
+	p := srtp.Profile(keys.Profile)
 	st := &srtpState{keys: keys, profile: p}
+	var err error
 	if st.client, err = srtp.NewContext(p, keys.ClientKey, keys.ClientSalt); err != nil {
 		return nil, err
 	}
@@ -83,7 +90,7 @@ func isReplay(err error) bool {
 
 // decrypt unprotects a copy of p (the capture stays intact) with the
 // direction's context; a replayed packet is checked with a fresh context.
-func (st *srtpState) decrypt(p []byte, fromClient, isRTCP bool, ssrc uint32) ([]byte, *srtpRecord) {
+func (st *srtpState) decrypt(p []byte, fromClient, isRTCP bool, ssrc uint32) ([]byte, *SRTP) {
 	st.buf = append(st.buf[:0], p...)
 	ctx := st.context(fromClient)
 	dec := ctx.DecryptRTP
@@ -112,20 +119,20 @@ func (st *srtpState) decrypt(p []byte, fromClient, isRTCP bool, ssrc uint32) ([]
 	return plain, v
 }
 
-func authVerdict(err error) *srtpRecord {
+func authVerdict(err error) *SRTP {
 	switch {
 	case err == nil:
-		return &srtpRecord{Auth: "ok"}
+		return &SRTP{Auth: "ok"}
 	case errors.Is(err, srtp.ErrAuthFailed):
-		return &srtpRecord{Auth: "fail", Error: err.Error()}
+		return &SRTP{Auth: "fail", Error: err.Error()}
 	}
-	return &srtpRecord{Auth: "error", Error: err.Error()}
+	return &SRTP{Auth: "error", Error: err.Error()}
 }
 
 // rtp decrypts an SRTP packet (a copy: the capture stays intact) and reads
 // the payload: its length and, for video, whether it starts a key frame.
-func (st *srtpState) rtp(r *record, dg conformance.Datagram, d *dumper) error {
-	plain, v := st.decrypt(dg.Payload, d.fromDTLSClient(dg), false, r.RTP.SSRC)
+func (st *srtpState) rtp(r *Record, dg Datagram) error {
+	plain, v := st.decrypt(dg.Payload, dg.FromDTLSClient, false, r.RTP.SSRC)
 	r.SRTP = v
 	if v.Auth != "ok" {
 		return nil // the verdict says it; the clear header is still shown
@@ -162,8 +169,8 @@ func (st *srtpState) rtp(r *record, dg conformance.Datagram, d *dumper) error {
 }
 
 // rtcp decrypts an SRTCP packet and decodes every packet of the compound.
-func (st *srtpState) rtcp(r *record, dg conformance.Datagram, d *dumper) error {
-	plain, v := st.decrypt(dg.Payload, d.fromDTLSClient(dg), true, r.RTCP.SSRC)
+func (st *srtpState) rtcp(r *Record, dg Datagram) error {
+	plain, v := st.decrypt(dg.Payload, dg.FromDTLSClient, true, r.RTCP.SSRC)
 	r.SRTP = v
 	if v.Auth != "ok" {
 		return nil

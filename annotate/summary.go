@@ -1,4 +1,4 @@
-package main
+package annotate
 
 import (
 	"sort"
@@ -9,9 +9,9 @@ import (
 	"github.com/plainrtc/plainrtc/rtp"
 )
 
-// summary is written after the last frame: counts per class, STUN verdicts,
+// Summary is written after the last frame: counts per class, STUN verdicts,
 // SRTP verdicts, RTCP packet types and one line per RTP stream.
-type summary struct {
+type Summary struct {
 	Frames          int            `json:"frames"`    // frames in the capture
 	Skipped         int            `json:"skipped"`   // frames that were not UDP
 	Datagrams       int            `json:"datagrams"` // UDP datagrams
@@ -22,14 +22,14 @@ type summary struct {
 	SRTPAuth        map[string]int `json:"srtp_auth,omitempty"`  // SRTP verdict → packets (-keylog)
 	SRTCPAuth       map[string]int `json:"srtcp_auth,omitempty"` // SRTCP verdict → packets (-keylog)
 	RTCPTypes       map[string]int `json:"rtcp_types,omitempty"` // decrypted RTCP packet type → packets
-	Streams         []stream       `json:"streams"`
+	Streams         []Stream       `json:"streams"`
 
 	byKey map[streamKey]*streamState
 }
 
-// stream is one RTP stream (SSRC and payload type). Packets counts those
+// Stream is one RTP stream (SSRC and payload type). Packets counts those
 // that authenticated when decrypting, else all.
-type stream struct {
+type Stream struct {
 	SSRC     uint32  `json:"ssrc"`
 	PT       uint8   `json:"pt"`
 	Codec    string  `json:"codec,omitempty"`
@@ -46,13 +46,13 @@ type streamKey struct {
 }
 
 type streamState struct {
-	stream
+	Stream
 	src    rtp.Source
 	jitter rtp.Jitter
 	rate   uint32
 }
 
-func (s *summary) init() {
+func (s *Summary) init() {
 	if s.Classes == nil {
 		s.Classes, s.STUNTypes = map[string]int{}, map[string]int{}
 		s.STUNIntegrity, s.STUNFingerprint = map[string]int{}, map[string]int{}
@@ -60,16 +60,20 @@ func (s *summary) init() {
 	}
 }
 
-func (s *summary) stun(r *stunRecord) {
+func (s *Summary) stun(r *STUN) {
 	s.init()
 	s.STUNTypes[r.Type]++
 	s.STUNIntegrity[r.Integrity]++
 	s.STUNFingerprint[r.Fingerprint]++
 }
 
-// add counts a decoded datagram.
-func (s *summary) add(r *record) {
+// Add counts a record from Annotate. Frames and Skipped are the
+// caller's: a capture walk fills them from the capture.
+func (s *Summary) Add(r *Record) {
 	s.init()
+	if r.STUN != nil {
+		s.stun(r.STUN)
+	}
 	s.Datagrams++
 	s.Classes[r.Class]++
 	if r.SRTP != nil {
@@ -98,7 +102,7 @@ func (s *summary) add(r *record) {
 		k := streamKey{r.RTP.SSRC, r.RTP.PT}
 		st := s.byKey[k]
 		if st == nil {
-			st = &streamState{stream: stream{SSRC: k.ssrc, PT: k.pt, Codec: r.RTP.Codec, Dir: r.Dir}}
+			st = &streamState{Stream: Stream{SSRC: k.ssrc, PT: k.pt, Codec: r.RTP.Codec, Dir: r.Dir}}
 			st.rate = clockRate(r.RTP.Codec)
 			s.byKey[k] = st
 		}
@@ -126,8 +130,8 @@ func clockRate(codec string) uint32 {
 	return uint32(r)
 }
 
-// finish fills Streams from the per-stream state, sorted by SSRC and PT.
-func (s *summary) finish() {
+// Finish fills Streams from the per-stream state, sorted by SSRC and PT.
+func (s *Summary) Finish() {
 	s.init()
 	s.Streams = s.Streams[:0]
 	for _, st := range s.byKey {
@@ -136,7 +140,7 @@ func (s *summary) finish() {
 		if st.rate != 0 {
 			st.JitterMS = float64(st.Jitter) * 1000 / float64(st.rate)
 		}
-		s.Streams = append(s.Streams, st.stream)
+		s.Streams = append(s.Streams, st.Stream)
 	}
 	sort.Slice(s.Streams, func(i, j int) bool {
 		a, b := s.Streams[i], s.Streams[j]
