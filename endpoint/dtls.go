@@ -143,6 +143,7 @@ func (e *Endpoint) handshakeDTLS(ctx context.Context, role transport.Role, fps [
 			dtls.SRTP_AEAD_AES_128_GCM, dtls.SRTP_AEAD_AES_256_GCM, dtls.SRTP_AES128_CM_HMAC_SHA1_80,
 		},
 		ExtendedMasterSecret: dtls.RequestExtendedMasterSecret,
+		KeyLogWriter:         e.cfg.KeyLogWriter,
 		// Self-signed certificates, authenticated by fingerprint only.
 		InsecureSkipVerify: true,
 		ClientAuth:         dtls.RequireAnyClientCert,

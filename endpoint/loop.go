@@ -31,6 +31,9 @@ func (e *Endpoint) readLoop() {
 		e.Stats.Received.Add(1)
 		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
 		pkt := buf[:n]
+		if e.cfg.Record != nil {
+			e.cfg.Record(RecordedDatagram{Time: time.Now(), Src: from, Dst: e.laddr, Payload: pkt})
+		}
 		switch demux.Classify(pkt) {
 		case demux.STUN:
 			e.mu.Lock()
