@@ -220,4 +220,3 @@ func ntpString(t uint64) string { return fmt.Sprintf("%d.%06d", t>>32, (t&0xffff
 func ntpDelta(d uint64) string {
 	return fmt.Sprintf("%.3fs", float64(d)/float64(1<<32))
 }
-
