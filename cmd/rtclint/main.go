@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/plainrtc/plainrtc/conformance/lint"
+	"github.com/plainrtc/plainrtc/endpoint/record"
 )
 
 // Exit statuses.
@@ -30,14 +32,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	whipURL := fs.String("whip", "", "join this WHIP endpoint, record the session and lint it")
 	out := fs.String("out", "", "with -whip: write the recorded session here (default: a new temporary folder)")
-	dur := fs.Duration("for", defaultPublish, "with -whip: how long to publish")
+	dur := fs.Duration("for", 3*time.Second, "with -whip: how long to publish")
 	if err := fs.Parse(args); err != nil {
 		return exitUnreadable
 	}
 	dir := ""
 	switch {
 	case *whipURL != "" && fs.NArg() == 0:
-		d, err := recordWHIP(*whipURL, *out, *dur, stderr)
+		d, err := record.WHIP(*whipURL, *out, *dur, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "rtclint: %v\n", err)
 			return exitUnreadable

@@ -142,4 +142,3 @@ func contains(v []string, s string) bool {
 	}
 	return false
 }
-

@@ -1,4 +1,4 @@
-package main
+package record
 
 import (
 	"context"
@@ -16,9 +16,6 @@ import (
 	"github.com/plainrtc/plainrtc/endpoint"
 	"github.com/plainrtc/plainrtc/rtcp"
 )
-
-// defaultPublish is how long -whip publishes by default.
-const defaultPublish = 3 * time.Second
 
 // lockedBuffer is an io.Writer safe for pion's handshake goroutine and
 // our reader.
@@ -96,10 +93,10 @@ func (r *Recording) WriteDir(dir string, offer, answer []byte, meta map[string]a
 	return f.WriteDir(dir)
 }
 
-// recordWHIP publishes synthetic Opus and VP8 (with an SR and SDES per
+// WHIP publishes synthetic Opus and VP8 (with an SR and SDES per
 // second per stream) to a WHIP endpoint for d, records the session and
 // writes it into out (a new temporary folder when out is "").
-func recordWHIP(url, out string, d time.Duration, logw io.Writer) (string, error) {
+func WHIP(url, out string, d time.Duration, logw io.Writer) (string, error) {
 	rec, err := NewRecording()
 	if err != nil {
 		return "", err
