@@ -123,7 +123,7 @@ func (l *linter) stun() stunFindings {
 		f.integrity[side].passDetail = fmt.Sprintf("%d signed STUN messages verify with the ice-pwd RFC 8445 §7.2.2 names", c.signed)
 		f.integrity[side].naDetail = "sent no Binding request or response"
 		uc := f.useCandidate[side]
-		uc.passDetail = fmt.Sprintf("%d requests, %d with USE-CANDIDATE, all with ICE-CONTROLLING from the controlling side", c.requests, c.nominations)
+		uc.passDetail = fmt.Sprintf("%d requests, %d with USE-CANDIDATE (nominations only with ICE-CONTROLLING, from the controlling side)", c.requests, c.nominations)
 		uc.naDetail = fmt.Sprintf("sent no Binding request (ICE-lite: %v)", p.ICELite)
 		l.consentPace(f.consent[side], conformance.Side(side), requests[side], answered, reqTID)
 	}
