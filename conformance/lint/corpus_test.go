@@ -6,6 +6,7 @@ import (
 
 	"github.com/plainrtc/plainrtc/conformance"
 	"github.com/plainrtc/plainrtc/conformance/lint"
+	"github.com/plainrtc/plainrtc/internal/demux"
 )
 
 // checkShape: one result per rule and direction of Rules' order, each
@@ -96,6 +97,53 @@ func TestCorpusDerived(t *testing.T) {
 					t.Errorf("data-only: %v, want n/a", r)
 				}
 			}
+		}
+	})
+}
+
+// The browser's own getStats (meta.json browser_report.inbound
+// packetsReceived, recorded with the seeds) agrees with rtclint: every
+// SRTP packet the server sent arrived, except those rtclint flags as
+// reused indices or duplicates, which the browser's replay check dropped
+// (RFC 3711 §3.3.2).
+func TestCorpusReusedIndicesAreWhatTheBrowserDropped(t *testing.T) {
+	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+		report, _ := s.Meta["browser_report"].(map[string]any)
+		inbound, _ := report["inbound"].([]any)
+		if len(inbound) == 0 {
+			t.Skip("meta.json has no browser_report.inbound")
+		}
+		received := 0
+		for _, x := range inbound {
+			m, _ := x.(map[string]any)
+			n, ok := m["packetsReceived"].(float64)
+			if !ok {
+				t.Skipf("inbound stat without packetsReceived: %v", m)
+			}
+			received += int(n)
+		}
+		sent := 0
+		for _, d := range s.Datagrams {
+			if demux.Classify(d.Payload) == demux.RTP && s.FromServer(d) {
+				sent++
+			}
+		}
+		server := lint.FromAnswerer
+		if s.Roles.Browser == conformance.Answerer {
+			server = lint.FromOfferer
+		}
+		res := lint.Lint(s)
+		dropped := 0
+		for _, rule := range []string{"srtp-index-reuse", "srtp-duplicate", "srtp-authenticates"} {
+			for _, r := range lint.ByRule(res, rule) {
+				if r.Direction == server {
+					dropped += len(r.Packets)
+				}
+			}
+		}
+		t.Logf("server sent %d SRTP packets, rtclint flags %d, the browser received %d", sent, dropped, received)
+		if sent-dropped != received {
+			t.Errorf("server sent %d SRTP packets and rtclint flags %d, but the browser reports %d received", sent, dropped, received)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/plainrtc/plainrtc/conformance"
 	"github.com/plainrtc/plainrtc/internal/demux"
+	"github.com/plainrtc/plainrtc/rtp"
 	"github.com/plainrtc/plainrtc/srtp"
 )
 
@@ -38,6 +39,7 @@ type indexKey struct {
 type firstUse struct {
 	frame int
 	raw   []byte
+	clear []byte
 }
 
 // srtpSide is the receiver's state for one sender: the SRTP context a
@@ -242,7 +244,7 @@ func (l *linter) srtcpPacket(f *srtpFindings, st *srtpSide, side conformance.Sid
 // accept records a packet the receiver's context took.
 func (st *srtpSide) accept(f *srtpFindings, side conformance.Side, d conformance.Datagram, k indexKey, clear []byte, rtcp bool) {
 	if _, ok := st.seen[k]; !ok {
-		st.seen[k] = firstUse{d.N, d.Payload}
+		st.seen[k] = firstUse{d.N, d.Payload, bytes.Clone(clear)}
 	}
 	f.reuse[side].checked++
 	f.duplicate[side].checked++
@@ -263,6 +265,27 @@ func (st *srtpSide) resent(f *srtpFindings, side conformance.Side, d conformance
 	case bytes.Equal(first.raw, d.Payload):
 		f.duplicate[side].warn(d.N, "%s index %d: the same packet as frame %d sent again; the receiver drops it as a replay (RFC 3711 §3.3.2)", what, k.index, first.frame)
 	default:
-		f.reuse[side].violate(d.N, "%s index %d protected again with different content (first in frame %d): the same keystream encrypts two payloads (RFC 3711 §9.1), and receivers drop this packet as a replay (RFC 3711 §3.3.2), so a resend under a reused index never arrives", what, k.index, first.frame)
+		how := "different content"
+		if !k.rtcp {
+			how = describeRTPDifference(first.clear, clear)
+		}
+		f.reuse[side].violate(d.N, "%s index %d protected again with %s (first in frame %d): one key and index for two packets (RFC 3711 §9.1; for AEAD a repeated nonce, RFC 7714), and receivers drop this packet as a replay (RFC 3711 §3.3.2), so a resend under a reused index never arrives", what, k.index, how, first.frame)
 	}
+}
+
+// describeRTPDifference says how two RTP packets under one index differ:
+// in the payload, or only in the header (typically a retransmission whose
+// header extensions, e.g. a transport-wide sequence number, were stamped
+// again).
+func describeRTPDifference(a, b []byte) string {
+	var ha, hb rtp.Header
+	na, errA := ha.Unmarshal(a)
+	nb, errB := hb.Unmarshal(b)
+	if errA != nil || errB != nil {
+		return "different content"
+	}
+	if bytes.Equal(a[na:], b[nb:]) {
+		return "the same payload but a different header (a resend with header extensions stamped again)"
+	}
+	return "a different payload"
 }
