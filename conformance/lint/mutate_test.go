@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -504,8 +505,7 @@ func TestMutationPayloadType(t *testing.T) {
 		for _, l := range strings.Split(string(m.files.Answer), "\n") {
 			if strings.HasPrefix(l, "m=") {
 				for _, f := range strings.Fields(l)[3:] {
-					var v int
-					if _, err := fmtSscan(f, &v); err == nil {
+					if v, err := strconv.Atoi(f); err == nil {
 						used[v] = true
 					}
 				}
@@ -527,8 +527,8 @@ func TestMutationHeaderExtensionID(t *testing.T) {
 		used := map[int]bool{}
 		for _, l := range strings.Split(string(m.files.Answer), "\n") {
 			if v, ok := strings.CutPrefix(l, "a=extmap:"); ok {
-				var id int
-				if _, err := fmtSscan(strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == ' ' })[0], &id); err == nil {
+				idText, _, _ := strings.Cut(strings.Fields(v)[0], "/")
+				if id, err := strconv.Atoi(idText); err == nil {
 					used[id] = true
 				}
 			}

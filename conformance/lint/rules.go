@@ -66,14 +66,6 @@ var Rules = []Rule{
 	RuleJSEPMLines, RuleJSEPBundle, RuleJSEPRTCPMux, RuleJSEPSetup,
 }
 
-// dirName names the direction of datagrams sent by side.
-func dirName(s conformance.Side) string {
-	if s == conformance.Offerer {
-		return FromOfferer
-	}
-	return FromAnswerer
-}
-
 // perSide makes one finding per sending side.
 func perSide(r Rule) [2]*finding {
 	return [2]*finding{newFinding(r, FromOfferer), newFinding(r, FromAnswerer)}
