@@ -495,6 +495,31 @@ func TestMutationROCRollover(t *testing.T) {
 			rewriteWrap(t, m, false)
 			expectOnly(t, base, m.lint(), "srtp-roc-rollover", browserDir(s), lint.Violated)
 		})
+		// A stream whose sender starts its rollover counter at 1: a
+		// DTLS-SRTP receiver starts at 0 (RFC 3711 §3.3.1) and cannot
+		// authenticate it.
+		t.Run("starts-at-1", func(t *testing.T) {
+			m := newMutation(t, s, "")
+			i := m.find(demux.RTP, nil)
+			ssrc := binary.BigEndian.Uint32(m.ds[i].Payload[8:12])
+			rx, tx := m.ctx(m.ds[i]), m.ctx(m.ds[i])
+			tx.SetROC(ssrc, 1)
+			for j, d := range m.ds {
+				if demux.Classify(d.Payload) != demux.RTP || !m.base.FromBrowser(d) || binary.BigEndian.Uint32(d.Payload[8:12]) != ssrc {
+					continue
+				}
+				clear, err := rx.DecryptRTP(bytes.Clone(d.Payload))
+				if err != nil {
+					t.Fatalf("frame %d: %v", d.N, err)
+				}
+				out, err := tx.EncryptRTP(nil, bytes.Clone(clear))
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.ds[j].Payload = out
+			}
+			expectOnly(t, base, m.lint(), "srtp-roc-rollover", browserDir(s), lint.Violated)
+		})
 	})
 }
 
@@ -521,44 +546,65 @@ func TestMutationPayloadType(t *testing.T) {
 	})
 }
 
+// setFirstExtensionID re-protects the browser's first packet with
+// one-byte header extensions with its first element's id set to id.
+func setFirstExtensionID(t *testing.T, m *mutation, id byte) {
+	i := m.find(demux.RTP, func(d conformance.Datagram) bool {
+		var h rtp.Header
+		_, err := h.Unmarshal(d.Payload)
+		return err == nil && h.Extension && h.ExtensionProfile == 0xbede
+	})
+	m.ds[i].Payload = m.reprotectRTP(m.ds[i], func(clear []byte) {
+		var h rtp.Header
+		if _, err := h.Unmarshal(clear); err != nil {
+			t.Fatal(err)
+		}
+		it := h.Extensions()
+		e, ok := it.Next()
+		if !ok {
+			t.Fatal("no element")
+		}
+		clear[e.ElementOffset] = id<<4 | clear[e.ElementOffset]&0x0f
+	})
+}
+
 func TestMutationHeaderExtensionID(t *testing.T) {
 	forEachFolder(t, func(t *testing.T, s *conformance.Session, base []lint.Result) {
-		m := newMutation(t, s, "")
-		used := map[int]bool{}
-		for _, l := range strings.Split(string(m.files.Answer), "\n") {
-			if v, ok := strings.CutPrefix(l, "a=extmap:"); ok {
-				idText, _, _ := strings.Cut(strings.Fields(v)[0], "/")
-				if id, err := strconv.Atoi(idText); err == nil {
-					used[id] = true
+		t.Run("not-negotiated", func(t *testing.T) {
+			m := newMutation(t, s, "")
+			used := map[int]bool{}
+			for _, l := range strings.Split(string(m.files.Answer), "\n") {
+				if v, ok := strings.CutPrefix(l, "a=extmap:"); ok {
+					idText, _, _ := strings.Cut(strings.Fields(v)[0], "/")
+					if id, err := strconv.Atoi(idText); err == nil {
+						used[id] = true
+					}
 				}
 			}
-		}
-		free := 0
-		for id := 1; id <= 14 && free == 0; id++ {
-			if !used[id] {
-				free = id
+			free := 0
+			for id := 1; id <= 14 && free == 0; id++ {
+				if !used[id] {
+					free = id
+				}
 			}
-		}
-		if free == 0 {
-			t.Skip("every one-byte id 1-14 is negotiated")
-		}
-		i := m.find(demux.RTP, func(d conformance.Datagram) bool {
-			var h rtp.Header
-			return d.Payload[0]&0x10 != 0 && binary.BigEndian.Uint16(d.Payload[12+4*int(d.Payload[0]&0x0f):]) == 0xbede && func() bool { _, err := h.Unmarshal(d.Payload); return err == nil }()
+			if free == 0 {
+				t.Skip("every one-byte id 1-14 is negotiated")
+			}
+			setFirstExtensionID(t, m, byte(free))
+			expectOnly(t, base, m.lint(), "rtp-header-extension-id", browserDir(s), lint.Violated)
 		})
-		m.ds[i].Payload = m.reprotectRTP(m.ds[i], func(clear []byte) {
-			var h rtp.Header
-			if _, err := h.Unmarshal(clear); err != nil {
-				t.Fatal(err)
+		// One-byte id 15 is reserved (RFC 8285 §4.2): a reader stops there.
+		t.Run("id-15", func(t *testing.T) {
+			m := newMutation(t, s, "")
+			setFirstExtensionID(t, m, 15)
+			got := m.lint()
+			expectOnly(t, base, got, "rtp-header-extension-id", browserDir(s), lint.Violated)
+			for _, r := range lint.ByRule(got, "rtp-header-extension-id") {
+				if r.Direction == browserDir(s) && !strings.Contains(r.Detail, "id 15") {
+					t.Errorf("the detail does not name id 15: %s", r.Detail)
+				}
 			}
-			it := h.Extensions()
-			e, ok := it.Next()
-			if !ok {
-				t.Fatal("no element")
-			}
-			clear[e.ElementOffset] = byte(free)<<4 | clear[e.ElementOffset]&0x0f
 		})
-		expectOnly(t, base, m.lint(), "rtp-header-extension-id", browserDir(s), lint.Violated)
 	})
 }
 
