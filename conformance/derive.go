@@ -66,10 +66,11 @@ var Variants = []Variant{
 		Doc: "every non-STUN datagram mirrored (source and destination exchanged), so the browser sent the " +
 			"ClientHello and the media the server sent, and the other way round; the answer says a=setup:passive " +
 			"(the offerer is the DTLS client, RFC 8842 §5.3) and the a=ssrc, a=ssrc-group, a=msid, a=simulcast " +
-			"and a=rid lines move with the media they describe. STUN stays as captured",
+			"and a=rid lines move with the media they describe, the a=fingerprint lines with the certificates. STUN stays as captured",
 		sdp: func(o, a sdpText) (sdpText, sdpText) {
 			a.replaceLines("a=setup:active", "a=setup:passive")
 			swapSourceLines(&o, &a)
+			swapFingerprints(&o, &a)
 			return o, a
 		},
 		capture: func(s *Session) ([]Datagram, error) {

@@ -161,3 +161,32 @@ func swapSourceLines(a, b *sdpText) {
 		b.sections[i] = append(rb, sa...)
 	}
 }
+
+// swapFingerprints exchanges the two descriptions' a=fingerprint values
+// (RFC 8122 §5) wherever they appear, session level or in a section, so
+// that each side's description names the certificate it now sends when
+// the DTLS traffic is mirrored. Only the first value of each side is
+// exchanged (a description with several lists its others unchanged).
+func swapFingerprints(a, b *sdpText) {
+	first := func(t *sdpText) string {
+		for _, l := range t.head {
+			if v, ok := strings.CutPrefix(l, "a=fingerprint:"); ok {
+				return v
+			}
+		}
+		for _, s := range t.sections {
+			for _, l := range s {
+				if v, ok := strings.CutPrefix(l, "a=fingerprint:"); ok {
+					return v
+				}
+			}
+		}
+		return ""
+	}
+	fa, fb := first(a), first(b)
+	if fa == "" || fb == "" {
+		return
+	}
+	a.replaceLines("a=fingerprint:"+fa, "a=fingerprint:"+fb)
+	b.replaceLines("a=fingerprint:"+fb, "a=fingerprint:"+fa)
+}

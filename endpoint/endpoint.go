@@ -60,9 +60,25 @@ type Config struct {
 	// handled: SRTP still protected) and every datagram it writes, with
 	// the wire's addresses (sfu.Recorder records a session this way).
 	Tap transport.Tap
-	// KeyLogWriter, when set, gets the DTLS master secret as an NSS key
-	// log line (CLIENT_RANDOM …), to decrypt a capture of the session.
+	// Record, when set, is called with every datagram the socket sends
+	// and receives, as it goes (for recording a session, as rtclint -whip
+	// does). It runs on the endpoint's goroutines and must not block; the
+	// payload is valid only during the call. Nil records nothing.
+	Record func(RecordedDatagram)
+	// KeyLogWriter, when set, receives the DTLS master secret in NSS key
+	// log format (pion/dtls Config.KeyLogWriter), so that a recording can
+	// be decrypted. It defeats the session's confidentiality: for tests
+	// and diagnosis only.
 	KeyLogWriter io.Writer
+}
+
+// RecordedDatagram is one datagram the endpoint's socket sent (Sent) or
+// received, with the time it did.
+type RecordedDatagram struct {
+	Time     time.Time
+	Src, Dst netip.AddrPort
+	Sent     bool
+	Payload  []byte
 }
 
 // Stats are the endpoint's counters.
@@ -252,6 +268,9 @@ func (e *Endpoint) write(b []byte, to netip.AddrPort) error {
 		return err
 	}
 	e.Stats.Sent.Add(1)
+	if e.cfg.Record != nil {
+		e.cfg.Record(RecordedDatagram{Time: time.Now(), Src: e.laddr, Dst: to, Sent: true, Payload: b})
+	}
 	return nil
 }
 

@@ -34,6 +34,9 @@ func (e *Endpoint) readLoop() {
 		if e.cfg.Tap != nil {
 			e.cfg.Tap.Datagram(time.Now(), from, e.laddr, pkt)
 		}
+		if e.cfg.Record != nil {
+			e.cfg.Record(RecordedDatagram{Time: time.Now(), Src: from, Dst: e.laddr, Payload: pkt})
+		}
 		switch demux.Classify(pkt) {
 		case demux.STUN:
 			e.mu.Lock()

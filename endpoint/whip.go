@@ -20,8 +20,11 @@ type Session struct {
 	// header resolved against the endpoint URL, RFC 9725 §4.2).
 	Location string
 	// ETag is the 201's entity tag, if any (RFC 9725 §4.3.1).
-	ETag   string
-	client *http.Client
+	ETag string
+	// Offer and Answer are the descriptions exchanged, exactly as sent
+	// and received.
+	Offer, Answer []byte
+	client        *http.Client
 }
 
 // Publish joins a WHIP endpoint as a publisher (RFC 9725): by default it
@@ -81,7 +84,7 @@ func Dial(ctx context.Context, client *http.Client, endpointURL string, cfg Conf
 		e.Close()
 		return nil, fmt.Errorf("endpoint: POST %s: %s: %s", endpointURL, resp.Status, bytes.TrimSpace(body))
 	}
-	s := &Session{Endpoint: e, ETag: resp.Header.Get("ETag"), client: client}
+	s := &Session{Endpoint: e, ETag: resp.Header.Get("ETag"), Offer: offer, Answer: body, client: client}
 	if loc := resp.Header.Get("Location"); loc != "" {
 		base, _ := url.Parse(endpointURL)
 		if u, err := base.Parse(loc); err == nil {
