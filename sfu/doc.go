@@ -43,6 +43,8 @@
 //     publisher's NTP↔RTP mapping through the stream's timestamp offset
 //     and count what the sender workers report sent. Subscribers'
 //     reception reports give each stream's round trip (Stats "rtt_ms.max").
+//     Gaps of up to 64 in a publisher's video are asked for with a NACK to
+//     the publisher, once, so the repair reaches every subscriber.
 //   - Data channels (RFC 8831, DCEP RFC 8832) via sfu/datachannel: every
 //     channel a peer opens echoes its messages, up to the answer's
 //     a=max-message-size (262144, RFC 8841 §6.1) and never more than the
