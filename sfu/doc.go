@@ -87,7 +87,9 @@
 //   - A WHEP session is not renegotiated: it gets one stream per receiving
 //     section of its offer, fed by a track of that kind (oldest publisher
 //     first); a stream whose track ends, or that had none, takes the next
-//     live track of its kind and format. Participants (KindParticipant,
+//     live track of its kind and format. Where publishers send RFC 6464
+//     levels, its audio streams follow the loudest and its video stream
+//     the active speaker's video. Participants (KindParticipant,
 //     docs/SIGNALING.md) are renegotiated by the room instead.
 //   - No simulcast or SVC layer selection, no bandwidth estimation
 //     (transport-cc, REMB and abs-send-time are not negotiated). RTX
