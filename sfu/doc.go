@@ -43,6 +43,8 @@
 //     publisher's NTP↔RTP mapping through the stream's timestamp offset
 //     and count what the sender workers report sent. Subscribers'
 //     reception reports give each stream's round trip (Stats "rtt_ms.max").
+//     Gaps of up to 64 in a publisher's video are asked for with a NACK to
+//     the publisher, once, so the repair reaches every subscriber.
 //   - Data channels (RFC 8831, DCEP RFC 8832) via sfu/datachannel: every
 //     channel a peer opens echoes its messages, up to the answer's
 //     a=max-message-size (262144, RFC 8841 §6.1) and never more than the
@@ -85,7 +87,9 @@
 //   - A WHEP session is not renegotiated: it gets one stream per receiving
 //     section of its offer, fed by a track of that kind (oldest publisher
 //     first); a stream whose track ends, or that had none, takes the next
-//     live track of its kind and format. Participants (KindParticipant,
+//     live track of its kind and format. Where publishers send RFC 6464
+//     levels, its audio streams follow the loudest and its video stream
+//     the active speaker's video. Participants (KindParticipant,
 //     docs/SIGNALING.md) are renegotiated by the room instead.
 //   - No simulcast or SVC layer selection, no bandwidth estimation
 //     (transport-cc, REMB and abs-send-time are not negotiated). RTX

@@ -28,6 +28,7 @@ var metricFamilies = []metric{
 	{desc: prometheus.NewDesc("plainrtc_rtcp_packets_sent_total", "Compound RTCP packets sent (reports, feedback).", nil, nil), kind: prometheus.CounterValue, keys: []string{"send.rtcp"}},
 	{desc: prometheus.NewDesc("plainrtc_bytes_sent_total", "Bytes of SRTP and SRTCP sent.", nil, nil), kind: prometheus.CounterValue, keys: []string{"send.bytes"}},
 	{desc: prometheus.NewDesc("plainrtc_nacks_received_total", "Generic NACK messages received from subscribers (RFC 4585 §6.2.1).", nil, nil), kind: prometheus.CounterValue, keys: []string{"nack.in"}},
+	{desc: prometheus.NewDesc("plainrtc_nacks_sent_total", "Generic NACK messages sent to publishers for packets lost on their way to the SFU.", nil, nil), kind: prometheus.CounterValue, keys: []string{"nack.out"}},
 	{desc: prometheus.NewDesc("plainrtc_retransmissions_total", "Packets resent in answer to NACKs.", nil, nil), kind: prometheus.CounterValue, keys: []string{"nack.resent"}},
 	{desc: prometheus.NewDesc("plainrtc_keyframe_requests_received_total", "PLI and FIR received from subscribers (RFC 4585 §6.3.1, RFC 5104 §4.3.1).", nil, nil), kind: prometheus.CounterValue, keys: []string{"pli.in", "fir.in"}},
 	{desc: prometheus.NewDesc("plainrtc_keyframe_requests_sent_total", "PLI sent to publishers.", nil, nil), kind: prometheus.CounterValue, keys: []string{"pli.out"}},

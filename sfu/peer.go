@@ -37,6 +37,7 @@ type peer struct {
 	// and what the participant told the room.
 	neg         *negotiation
 	signalReady bool
+	leftReason  string // the class of why it left, for the room's "left" message
 	audioMuted  bool
 	videoMuted  bool
 

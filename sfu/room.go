@@ -48,6 +48,7 @@ type room struct {
 	rr      rtcp.ReceiverReport
 	sdes    rtcp.SourceDescription
 	reports []rtcp.ReceptionReport
+	lost    []uint16
 }
 
 // transmit is one output packet for one participant: a plaintext RTP or

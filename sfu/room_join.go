@@ -215,7 +215,7 @@ func (r *room) leave(p *peer, now time.Time) {
 	}
 	delete(r.peers, p.id)
 	r.event(Event{Kind: EventLeft, Time: now, Participant: p.id})
-	r.broadcast(nil, map[string]any{"type": "left", "id": p.id, "name": p.name})
+	r.broadcast(nil, map[string]any{"type": "left", "id": p.id, "name": p.name, "reason": p.leftReason})
 	r.broadcastRoster()
 }
 

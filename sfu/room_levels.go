@@ -89,4 +89,5 @@ func (r *room) reportLevels(now time.Time) {
 		}
 	}
 	r.broadcast(nil, map[string]any{"type": "levels", "levels": levels, "speaker": s.speaker})
+	r.followSpeakers(now)
 }

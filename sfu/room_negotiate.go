@@ -321,6 +321,11 @@ func (r *room) newTrack(p *peer, m offerMedia, now time.Time) *track {
 			t.levelExtID = x.ID
 		}
 	}
+	for _, fb := range c.FB {
+		if fb == "nack" {
+			t.nackable = t.kind == "video"
+		}
+	}
 	p.byMid[m.Mid] = t
 	p.tracks = append(p.tracks, t)
 	p.rsize = p.rsize || m.RTCPRsize

@@ -276,3 +276,43 @@ func TestRoomActiveSpeaker(t *testing.T) {
 	}
 	_ = rtp.URIAudioLevel
 }
+
+// A WHEP viewer's audio stream carries the loudest publisher and its video
+// stream the active speaker's video: when the second publisher starts
+// talking and the first goes quiet, both streams switch to it.
+func TestRoomWHEPFollowsSpeaker(t *testing.T) {
+	r := newRoom("w", slog.New(slog.DiscardHandler))
+	now := time.Unix(7000, 0)
+	o1, _ := parseOffer([]byte(chromeOffer))
+	p1, _, err := r.addPublisher("P1", o1, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o2, _ := parseOffer([]byte(strings.NewReplacer("1001", "3001", "2001", "4001", "2002", "4002").Replace(chromeOffer)))
+	p2, _, err := r.addPublisher("P2", o2, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	so, _ := parseOffer([]byte(subscriberOffer()))
+	v, _, err := r.addSubscriber("V", so, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*peer{p1, p2, v} {
+		r.setReady(p, now)
+	}
+	if v.downs[0].track.pub != p1 || v.downs[1].track.pub != p1 {
+		t.Fatal("the viewer does not start on the earliest publisher")
+	}
+	at := now
+	for i := range uint16(30) {
+		r.handleRTP(p1, rtpPacket(t, 111, i, uint32(i)*960, 1001, []byte{1}, map[uint8][]byte{1: {120}}), at)
+		r.handleRTP(p2, rtpPacket(t, 111, i, uint32(i)*960, 3001, []byte{1}, map[uint8][]byte{1: {5}}), at)
+		at = at.Add(levelsInterval)
+		r.tick(at)
+		r.pollTransmits(func(_ *peer, it sendItem) { it.buf.release() })
+	}
+	if v.downs[0].track.pub != p2 || v.downs[1].track.pub != p2 {
+		t.Fatalf("viewer follows %s (audio) and %s (video), want P2", v.downs[0].track.pub.id, v.downs[1].track.pub.id)
+	}
+}

@@ -37,6 +37,7 @@ func (r *room) handleRTP(p *peer, pkt []byte, now time.Time) {
 	t.packets++
 	t.bytes += uint64(len(pkt))
 	t.src.Update(h.SequenceNumber)
+	r.nackUpstream(t, h.SequenceNumber)
 	if t.codec.Clock > 0 {
 		// Arrival in the stream's clock units (RFC 3550 §A.8); only
 		// differences matter, so any epoch does.

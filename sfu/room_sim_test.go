@@ -394,3 +394,59 @@ func TestRoomNACKAnsweredWithRTX(t *testing.T) {
 		t.Fatalf("second RTX packet %+v", h2)
 	}
 }
+
+// A gap in a publisher's video sequence numbers is asked for once, with a
+// Generic NACK to the publisher (RFC 4585 §6.2.1) listing exactly the
+// missing packets; reordering and the repaired packets ask nothing more.
+func TestRoomNACKsPublisherForUpstreamLoss(t *testing.T) {
+	r, pub, _, sim, now := twoSubscriberRoom(t)
+	send := func(seq uint16) []byte {
+		r.handleRTP(pub, rtpPacket(t, 96, seq, 0, 2001, vp8Key, nil), now)
+		var fb []byte
+		r.pollTransmits(func(to *peer, it sendItem) {
+			if to == pub && it.rtcp {
+				fb = append([]byte(nil), it.buf.bytes()...)
+			}
+			it.buf.release()
+		})
+		return fb
+	}
+	_ = sim
+	for _, seq := range []uint16{10, 11} {
+		if fb := send(seq); fb != nil {
+			t.Fatalf("feedback without loss at %d", seq)
+		}
+	}
+	fb := send(15)
+	if fb == nil {
+		t.Fatal("no NACK for 12-14")
+	}
+	it := rtcp.NewIterator(fb)
+	var rp rtcp.Packet
+	var lost []uint16
+	for it.Next(&rp) {
+		if rp.Kind() == rtcp.KindNACK {
+			var n rtcp.NACK
+			if err := n.Unmarshal(rp.Raw); err != nil {
+				t.Fatal(err)
+			}
+			if n.MediaSSRC != 2001 {
+				t.Fatalf("NACK for SSRC %d", n.MediaSSRC)
+			}
+			for _, p := range n.Pairs {
+				p.ForEach(func(s uint16) { lost = append(lost, s) })
+			}
+		}
+	}
+	if fmt.Sprint(lost) != "[12 13 14]" {
+		t.Fatalf("NACK lists %v, want [12 13 14]", lost)
+	}
+	for _, seq := range []uint16{13, 12, 14, 16} {
+		if fb := send(seq); fb != nil {
+			t.Fatalf("feedback again at %d", seq)
+		}
+	}
+	if pub.tracks[1].nacksSent != 1 {
+		t.Fatalf("%d NACKs sent", pub.tracks[1].nacksSent)
+	}
+}

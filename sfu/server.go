@@ -512,6 +512,7 @@ func (s *Server) endLocked(x *session, reason string) {
 	x.ended = true
 	x.endReason = reason
 	h := x.rh
+	x.p.leftReason = endReasonClass(reason)
 	h.room.leave(x.p, time.Now())
 	h.flush()
 	delete(h.sessions, x.id)
@@ -620,6 +621,7 @@ func (x *session) addStats(m map[string]uint64) {
 	m["signal.errors"] += st.signalErrors
 	for _, t := range x.p.tracks {
 		m["pli.out"] += t.plis
+		m["nack.out"] += t.nacksSent
 		m["pli.throttled"] += t.throttled
 	}
 	for _, d := range x.p.downs {

@@ -28,6 +28,13 @@ type track struct {
 	cache     *trackCache // the packets its subscribers may NACK, shared by them
 	ended     bool        // unpublished, or its publisher left
 
+	// Upstream loss repair (RFC 4585 §6.2.1): the highest sequence number
+	// seen, and the NACKs sent to the publisher for gaps.
+	nackable  bool
+	seqSeen   bool
+	highSeq   uint16
+	nacksSent uint64
+
 	// RFC 6464 audio level: the publisher's extension ID, and the level
 	// smoothed for the room's speaker detection (room_levels.go).
 	levelExtID uint8
