@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-
-	"github.com/plainrtc/plainrtc/internal/demux"
 )
 
 // DTLSHello is what the clear-text DTLS 1.2 hellos of a capture say about
@@ -31,87 +29,50 @@ const maxReassembly = 1 << 16
 // HelloVerifyRequest, RFC 6347 §4.2.1) replaces the earlier one.
 func FindDTLSHello(datagrams []Datagram) (DTLSHello, error) {
 	var (
-		h        DTLSHello
-		haveCH   bool
-		firstErr error
-		partial  = map[fragKey]*reassembly{}
+		h      DTLSHello
+		haveCH bool
 	)
-	note := func(d Datagram, err error) {
+	msgs, firstErr := DTLSHandshakeMessages(datagrams)
+	note := func(m DTLSHandshakeMessage, err error) {
 		if firstErr == nil {
-			firstErr = fmt.Errorf("frame %d: %w", d.N, err)
+			firstErr = fmt.Errorf("conformance: frame %d: %w", m.Frame, err)
 		}
 	}
-	for _, d := range datagrams {
-		if demux.Classify(d.Payload) != demux.DTLS {
-			continue
-		}
-		for rest := d.Payload; len(rest) > 0; {
-			rec, next, err := NextDTLSRecord(rest)
+	for _, m := range msgs {
+		switch m.Type {
+		case HandshakeClientHello:
+			ch, err := ParseClientHello(m.Body)
 			if err != nil {
-				note(d, err)
-				break
-			}
-			rest = next
-			if rec.ContentType != DTLSHandshake || rec.Epoch != 0 {
+				note(m, err)
 				continue
 			}
-			for hs := rec.Fragment; len(hs) > 0; {
-				frag, next, err := NextDTLSHandshake(hs)
-				if err != nil {
-					note(d, err)
-					break
-				}
-				hs = next
-				if frag.Type != HandshakeClientHello && frag.Type != HandshakeServerHello {
-					continue
-				}
-				body := frag.Body
-				if !frag.Complete() {
-					body, err = reassemble(partial, d.Src, frag)
-					if err != nil {
-						note(d, err)
-						continue
-					}
-					if body == nil {
-						continue // still missing fragments
-					}
-				}
-				switch frag.Type {
-				case HandshakeClientHello:
-					ch, err := ParseClientHello(body)
-					if err != nil {
-						note(d, err)
-						continue
-					}
-					h.Client, h.Server, h.ClientRandom, h.ClientHelloFrame, haveCH = d.Src, d.Dst, ch.Random, d.N, true
-				case HandshakeServerHello:
-					if !haveCH || d.Src != h.Server {
-						continue
-					}
-					sh, err := ParseServerHello(body)
-					if err != nil {
-						note(d, err)
-						continue
-					}
-					ext, ok, err := FindExtension(sh.Extensions, ExtensionUseSRTP)
-					if err != nil {
-						note(d, err)
-						continue
-					}
-					if !ok {
-						return h, fmt.Errorf("conformance: frame %d: ServerHello has no use_srtp extension (RFC 5764 §4.1.1)", d.N)
-					}
-					u, err := ParseUseSRTP(ext)
-					if err != nil {
-						return h, fmt.Errorf("conformance: frame %d: %w", d.N, err)
-					}
-					if u.NumProfiles() != 1 {
-						return h, fmt.Errorf("conformance: frame %d: ServerHello use_srtp lists %d profiles, want 1 (RFC 5764 §4.1.1)", d.N, u.NumProfiles())
-					}
-					h.ServerRandom, h.CipherSuite, h.SRTPProfile, h.ServerHelloFrame = sh.Random, sh.CipherSuite, u.Profile(0), d.N
-					return h, nil
-				}
+			h.Client, h.Server, h.ClientRandom, h.ClientHelloFrame, haveCH = m.Src, m.Dst, ch.Random, m.Frame, true
+		case HandshakeServerHello:
+			if !haveCH || m.Src != h.Server {
+				continue
 			}
+			sh, err := ParseServerHello(m.Body)
+			if err != nil {
+				note(m, err)
+				continue
+			}
+			ext, ok, err := FindExtension(sh.Extensions, ExtensionUseSRTP)
+			if err != nil {
+				note(m, err)
+				continue
+			}
+			if !ok {
+				return h, fmt.Errorf("conformance: frame %d: ServerHello has no use_srtp extension (RFC 5764 §4.1.1)", m.Frame)
+			}
+			u, err := ParseUseSRTP(ext)
+			if err != nil {
+				return h, fmt.Errorf("conformance: frame %d: %w", m.Frame, err)
+			}
+			if u.NumProfiles() != 1 {
+				return h, fmt.Errorf("conformance: frame %d: ServerHello use_srtp lists %d profiles, want 1 (RFC 5764 §4.1.1)", m.Frame, u.NumProfiles())
+			}
+			h.ServerRandom, h.CipherSuite, h.SRTPProfile, h.ServerHelloFrame = sh.Random, sh.CipherSuite, u.Profile(0), m.Frame
+			return h, nil
 		}
 	}
 	err := errors.New("conformance: no DTLS ClientHello/ServerHello exchange in the capture")
