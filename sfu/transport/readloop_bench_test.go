@@ -15,8 +15,8 @@ import (
 type countingHandler struct{ rtp atomic.Uint64 }
 
 func (h *countingHandler) HandleSTUN([]byte, netip.AddrPort) STUNVerdict { return STUNRejected }
-func (h *countingHandler) HandleRTP([]byte, netip.AddrPort)                { h.rtp.Add(1) }
-func (h *countingHandler) HandleRTCP([]byte, netip.AddrPort)               {}
+func (h *countingHandler) HandleRTP([]byte, netip.AddrPort)              { h.rtp.Add(1) }
+func (h *countingHandler) HandleRTCP([]byte, netip.AddrPort)             {}
 
 // BenchmarkReadLoopUDP measures the whole receive path of the one read loop
 // over a real loopback socket: a client socket sends 1112-byte RTP
