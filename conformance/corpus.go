@@ -67,14 +67,7 @@ func Sessions() ([]string, error) {
 // folder that fails to load fails its subtest; an empty corpus fails t.
 func ForEachSession(t *testing.T, fn func(t *testing.T, s *Session)) {
 	t.Helper()
-	dirs, err := Sessions()
-	if err != nil {
-		t.Fatalf("conformance: reading corpus: %v", err)
-	}
-	if len(dirs) == 0 {
-		t.Fatalf("conformance: no sessions in %s", CorpusDir())
-	}
-	for _, dir := range dirs {
+	for _, dir := range corpusDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			s, err := Load(dir)
 			if err != nil {
@@ -92,14 +85,7 @@ func ForEachSession(t *testing.T, fn func(t *testing.T, s *Session)) {
 // ICE-lite; audio, video and a data channel) fails here.
 func ForEachDerived(t *testing.T, fn func(t *testing.T, s *Session)) {
 	t.Helper()
-	dirs, err := Sessions()
-	if err != nil {
-		t.Fatalf("conformance: reading corpus: %v", err)
-	}
-	if len(dirs) == 0 {
-		t.Fatalf("conformance: no sessions in %s", CorpusDir())
-	}
-	for _, dir := range dirs {
+	for _, dir := range corpusDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			orig, err := Load(dir)
 			if err != nil {
@@ -140,4 +126,17 @@ func loadCached(abs string) (*Session, error) {
 	loadedMu.Unlock()
 	l.once.Do(func() { l.s, l.err = load(abs) })
 	return l.s, l.err
+}
+
+// corpusDirs lists the corpus folders, failing t when there are none.
+func corpusDirs(t *testing.T) []string {
+	t.Helper()
+	dirs, err := Sessions()
+	if err != nil {
+		t.Fatalf("conformance: reading corpus: %v", err)
+	}
+	if len(dirs) == 0 {
+		t.Fatalf("conformance: no sessions in %s", CorpusDir())
+	}
+	return dirs
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,9 +32,7 @@ type packetConn struct {
 	closeOnce sync.Once
 	lastFrom  atomic.Pointer[netip.AddrPort]
 
-	dlMu      sync.Mutex
-	dl        time.Time
-	dlChanged chan struct{}
+	dl transport.ReadDeadline
 }
 
 type datagram struct {
@@ -44,7 +41,7 @@ type datagram struct {
 }
 
 func newPacketConn(e *Endpoint) *packetConn {
-	return &packetConn{e: e, queue: make(chan datagram, dtlsQueueLen), closed: make(chan struct{}), dlChanged: make(chan struct{})}
+	return &packetConn{e: e, queue: make(chan datagram, dtlsQueueLen), closed: make(chan struct{})}
 }
 
 func (c *packetConn) push(b []byte, from netip.AddrPort) bool {
@@ -57,41 +54,12 @@ func (c *packetConn) push(b []byte, from netip.AddrPort) bool {
 }
 
 func (c *packetConn) ReadFrom(b []byte) (int, net.Addr, error) {
-	for {
-		c.dlMu.Lock()
-		dl, changed := c.dl, c.dlChanged
-		c.dlMu.Unlock()
-		var (
-			timer   *time.Timer
-			timeout <-chan time.Time
-		)
-		if !dl.IsZero() {
-			d := time.Until(dl)
-			if d <= 0 {
-				return 0, nil, os.ErrDeadlineExceeded
-			}
-			timer = time.NewTimer(d)
-			timeout = timer.C
-		}
-		stop := func() {
-			if timer != nil {
-				timer.Stop()
-			}
-		}
-		select {
-		case d := <-c.queue:
-			stop()
-			c.lastFrom.Store(&d.from)
-			return copy(b, d.b), net.UDPAddrFromAddrPort(d.from), nil
-		case <-c.closed:
-			stop()
-			return 0, nil, net.ErrClosed
-		case <-timeout:
-			return 0, nil, os.ErrDeadlineExceeded
-		case <-changed:
-			stop()
-		}
+	d, err := transport.Await(&c.dl, c.queue, c.closed)
+	if err != nil {
+		return 0, nil, err
 	}
+	c.lastFrom.Store(&d.from)
+	return copy(b, d.b), net.UDPAddrFromAddrPort(d.from), nil
 }
 
 func (c *packetConn) WriteTo(b []byte, _ net.Addr) (int, error) {
@@ -122,11 +90,7 @@ func (c *packetConn) LocalAddr() net.Addr { return net.UDPAddrFromAddrPort(c.e.l
 func (c *packetConn) SetDeadline(t time.Time) error { return c.SetReadDeadline(t) }
 
 func (c *packetConn) SetReadDeadline(t time.Time) error {
-	c.dlMu.Lock()
-	c.dl = t
-	close(c.dlChanged)
-	c.dlChanged = make(chan struct{})
-	c.dlMu.Unlock()
+	c.dl.Set(t)
 	return nil
 }
 

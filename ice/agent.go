@@ -104,16 +104,8 @@ func NewAgent(cfg Config) (*Agent, error) {
 	if a.consentTimeout <= 0 {
 		a.consentTimeout = DefaultConsentTimeout
 	}
-	c := Credentials{}
-	if cfg.Local != nil {
-		c = *cfg.Local
-	} else {
-		var err error
-		if c, err = generateCredentials(a.rand); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.Validate(); err != nil {
+	c, err := initialCredentials(cfg.Local, a.rand)
+	if err != nil {
 		return nil, err
 	}
 	a.setLocal(c)

@@ -60,3 +60,15 @@ func (c Credentials) Validate() error {
 func isICEChar(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
 }
+
+// initialCredentials are an agent's first local credentials: the
+// configured ones, else random ones (RFC 8445 §5.3), validated.
+func initialCredentials(local *Credentials, r io.Reader) (Credentials, error) {
+	if local == nil {
+		return generateCredentials(r)
+	}
+	if err := local.Validate(); err != nil {
+		return Credentials{}, err
+	}
+	return *local, nil
+}

@@ -200,16 +200,8 @@ func NewFullAgent(cfg FullConfig) (*FullAgent, error) {
 		}
 		a.tieBreaker = binary.BigEndian.Uint64(b[:]) | 1
 	}
-	c := Credentials{}
-	if cfg.Local != nil {
-		c = *cfg.Local
-	} else {
-		var err error
-		if c, err = generateCredentials(a.rand); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.Validate(); err != nil {
+	c, err := initialCredentials(cfg.Local, a.rand)
+	if err != nil {
 		return nil, err
 	}
 	a.local, a.localMI = c, stun.NewShortTermIntegrity(c.Pwd)

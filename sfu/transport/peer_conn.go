@@ -2,7 +2,6 @@ package transport
 
 import (
 	"net"
-	"os"
 	"sync"
 	"time"
 )
@@ -23,9 +22,7 @@ type packetConn struct {
 	closeOnce sync.Once
 	closed    chan struct{}
 
-	dlMu      sync.Mutex
-	dl        time.Time
-	dlChanged chan struct{} // closed and replaced whenever the read deadline changes
+	dl ReadDeadline
 }
 
 type datagram struct {
@@ -35,10 +32,9 @@ type datagram struct {
 
 func newPacketConn(p *Peer) *packetConn {
 	return &packetConn{
-		peer:      p,
-		queue:     make(chan *datagram, dtlsQueueLen),
-		closed:    make(chan struct{}),
-		dlChanged: make(chan struct{}),
+		peer:   p,
+		queue:  make(chan *datagram, dtlsQueueLen),
+		closed: make(chan struct{}),
 	}
 }
 
@@ -57,49 +53,15 @@ func (c *packetConn) push(d *datagram) bool {
 	}
 }
 
-func (c *packetConn) deadline() (time.Time, chan struct{}) {
-	c.dlMu.Lock()
-	defer c.dlMu.Unlock()
-	return c.dl, c.dlChanged
-}
-
 // ReadFrom returns the next queued DTLS datagram.
 func (c *packetConn) ReadFrom(b []byte) (int, net.Addr, error) {
-	for {
-		dl, changed := c.deadline()
-		var (
-			timer   *time.Timer
-			timeout <-chan time.Time
-		)
-		if !dl.IsZero() {
-			d := time.Until(dl)
-			if d <= 0 {
-				return 0, nil, os.ErrDeadlineExceeded
-			}
-			timer = time.NewTimer(d)
-			timeout = timer.C
-		}
-		select {
-		case d := <-c.queue:
-			if timer != nil {
-				timer.Stop()
-			}
-			n := copy(b, d.b[:d.n])
-			c.peer.mux.putDatagram(d)
-			return n, c.peer.remoteNetAddr(), nil
-		case <-c.closed:
-			if timer != nil {
-				timer.Stop()
-			}
-			return 0, nil, net.ErrClosed
-		case <-timeout:
-			return 0, nil, os.ErrDeadlineExceeded
-		case <-changed:
-			if timer != nil {
-				timer.Stop()
-			}
-		}
+	d, err := Await(&c.dl, c.queue, c.closed)
+	if err != nil {
+		return 0, nil, err
 	}
+	n := copy(b, d.b[:d.n])
+	c.peer.mux.putDatagram(d)
+	return n, c.peer.remoteNetAddr(), nil
 }
 
 // WriteTo sends b to the peer's selected remote address.
@@ -133,11 +95,7 @@ func (c *packetConn) LocalAddr() net.Addr { return c.peer.mux.LocalAddr() }
 func (c *packetConn) SetDeadline(t time.Time) error { return c.SetReadDeadline(t) }
 
 func (c *packetConn) SetReadDeadline(t time.Time) error {
-	c.dlMu.Lock()
-	c.dl = t
-	close(c.dlChanged)
-	c.dlChanged = make(chan struct{})
-	c.dlMu.Unlock()
+	c.dl.Set(t)
 	return nil
 }
 
