@@ -41,6 +41,11 @@ func (h *roomHost) flush() {
 			to.signaler.send(msg)
 		}
 	})
+	h.room.pollExchanges(func(to *peer, offer, answer []byte) {
+		if x := h.sessions[to.id]; x != nil {
+			x.sawExchange(offer, answer)
+		}
+	})
 	h.room.pollEvents(func(ev Event) {
 		h.s.events.add(ev.Kind)
 	})

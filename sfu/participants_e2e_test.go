@@ -27,7 +27,14 @@ import (
 
 func startRoomServer(t *testing.T) (*sfu.Server, string) {
 	t.Helper()
-	s, err := sfu.New(sfu.Config{UDP: netip.MustParseAddrPort("127.0.0.1:0"), Logger: slog.New(slog.DiscardHandler)})
+	return startRoomServerWith(t, sfu.Config{})
+}
+
+// startRoomServerWith starts a server on loopback with cfg's other fields.
+func startRoomServerWith(t *testing.T, cfg sfu.Config) (*sfu.Server, string) {
+	t.Helper()
+	cfg.UDP, cfg.Logger = netip.MustParseAddrPort("127.0.0.1:0"), slog.New(slog.DiscardHandler)
+	s, err := sfu.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,9 @@ type room struct {
 	out     []transmit
 	events  []Event
 	signals []signalOut
-	leaving []*peer // participants that asked to leave: the driver ends their sessions
+	// exchanges are completed offer/answer pairs for the sessions' observers.
+	exchanges []sdpExchange
+	leaving   []*peer // participants that asked to leave: the driver ends their sessions
 
 	levels levelState
 

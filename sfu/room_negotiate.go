@@ -203,6 +203,7 @@ func (r *room) handleAnswer(p *peer, raw string, version int, now time.Time) {
 	}
 	n.pending = nil
 	n.local, n.remote = po.sdp, a.SDP
+	r.exchanges = append(r.exchanges, sdpExchange{to: p, offer: []byte(po.raw), answer: []byte(raw)})
 	for _, mid := range po.stops {
 		r.stopSection(p, mid, now)
 	}
@@ -393,5 +394,7 @@ func (r *room) answerRestart(p *peer, o *offer, creds sdp.Config, setup sdp.Setu
 	n.local, n.remote = ans, o.SDP
 	p.stats.offers++
 	r.wantOffer(p)
-	return ans.Marshal(), nil
+	b := ans.Marshal()
+	r.exchanges = append(r.exchanges, sdpExchange{to: p, offer: o.Raw, answer: b})
+	return b, nil
 }

@@ -47,6 +47,12 @@ type Config struct {
 	// packets leaving the SFU (each participant is pinned to one).
 	// 0 means one per core (GOMAXPROCS).
 	SenderWorkers int
+	// Record, when set, is asked once for each new session, under its
+	// room's lock (it must not block), whether to record it: a Recorder it
+	// returns sees every datagram of the session, its DTLS key log and
+	// every SDP exchanged (cmd/capture; the demo's capture download). nil
+	// records nothing.
+	Record func(SessionInfo) *Recorder
 }
 
 // Joins beyond the limits (Config.MaxSessions, MaxRooms, MaxParticipants).
@@ -396,6 +402,11 @@ func (s *Server) open(j joinOptions, o *offer) (*session, []byte, error) {
 	}
 	x.p.name = name
 	x.hasData = hasData(media)
+	if s.cfg.Record != nil {
+		if rec := s.cfg.Record(SessionInfo{Kind: j.kind, Room: j.room, ID: id, Name: name}); rec != nil {
+			x.obs = append(x.obs, rec)
+		}
+	}
 	tp, err := s.mux.AddPeer(x.agent.LocalCredentials().Ufrag, x)
 	if err != nil {
 		h.room.leave(x.p, now)
@@ -405,6 +416,7 @@ func (s *Server) open(j joinOptions, o *offer) (*session, []byte, error) {
 		return nil, nil, err
 	}
 	x.tp = tp
+	x.observe(tp)
 	x.p.sender = s.pool.newSender(tp)
 	h.sessions[id] = x
 	h.room.broadcastRoster() // with the name
@@ -434,6 +446,7 @@ func (s *Server) open(j joinOptions, o *offer) (*session, []byte, error) {
 		s.end(x, "answer: "+err.Error())
 		return nil, nil, err
 	}
+	x.sawExchange(o.Raw, answer)
 	x.log.Info("session created", "dtls_role", x.role.String(), "remote_ufrag", o.Ufrag, "sections", len(o.Media), "name", name)
 	x.startHandshake()
 	return x, answer, nil

@@ -55,7 +55,10 @@ type session struct {
 	ended            bool
 	endReason        string
 	srtpDrops        uint64
-	inBuf            [1500]byte
+	// obs watch the session (Config.Record): set before its transport
+	// peer exists, then only read.
+	obs   []sessionObserver
+	inBuf [1500]byte
 }
 
 func newSession(s *Server, id, kind, room string, o *offer, fps []transport.Fingerprint, now time.Time) (*session, error) {
@@ -198,7 +201,7 @@ func (x *session) handshake() {
 	s := x.s
 	ctx, cancel := context.WithDeadline(x.ctx, x.created.Add(s.cfg.ConnectTimeout))
 	defer cancel()
-	sess, err := x.tp.Handshake(ctx, transport.DTLSParams{Role: x.role, RemoteFingerprints: x.fps})
+	sess, err := x.tp.Handshake(ctx, transport.DTLSParams{Role: x.role, RemoteFingerprints: x.fps, KeyLogWriter: x.keyLog()})
 	if err != nil {
 		if x.ctx.Err() != nil {
 			return // ended meanwhile (DELETE, Close, timer): already reported

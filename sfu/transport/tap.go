@@ -44,3 +44,14 @@ func (p *Peer) tapOut(b []byte, to netip.AddrPort) {
 		h.t.Datagram(time.Now(), p.mux.LocalAddrPort(), to, b)
 	}
 }
+
+// Taps shows every datagram to each of its taps in turn (a recorder and an
+// inspector watching one peer). Each must not block.
+type Taps []Tap
+
+// Datagram implements Tap.
+func (ts Taps) Datagram(at time.Time, src, dst netip.AddrPort, b []byte) {
+	for _, t := range ts {
+		t.Datagram(at, src, dst, b)
+	}
+}
