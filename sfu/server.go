@@ -53,6 +53,13 @@ type Config struct {
 	// every SDP exchanged (cmd/capture; the demo's capture download). nil
 	// records nothing.
 	Record func(SessionInfo) *Recorder
+	// DropInbound, for tests and cmd/capture's "loss" scenario, is the
+	// fraction (0 to 1) of the SRTP media packets each session receives
+	// that the SFU throws away before decrypting them, as if lost on the
+	// way: chosen by a fixed-seed generator (drop_inbound.go), counted as
+	// "drop.test-inbound" in Stats, still seen by Record. RTCP is kept.
+	// 0, the default, drops nothing.
+	DropInbound float64
 }
 
 // Joins beyond the limits (Config.MaxSessions, MaxRooms, MaxParticipants).
@@ -116,6 +123,7 @@ type ioCounters struct {
 	srtpAuth       atomic.Uint64
 	srtpReplay     atomic.Uint64
 	srtpOther      atomic.Uint64
+	inboundDropped atomic.Uint64 // thrown away by Config.DropInbound
 	writeFailures  atomic.Uint64 // STUN responses that could not be written
 }
 
@@ -569,6 +577,7 @@ func (s *Server) Stats() map[string]uint64 {
 	m["srtp.auth"] = c.srtpAuth.Load()
 	m["srtp.replay"] = c.srtpReplay.Load()
 	m["srtp.other"] = c.srtpOther.Load()
+	m["drop.test-inbound"] = c.inboundDropped.Load()
 	m["write_failures"] = c.writeFailures.Load()
 	s.mu.Lock()
 	hosts := make([]*roomHost, 0, len(s.rooms))

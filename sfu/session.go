@@ -55,6 +55,7 @@ type session struct {
 	ended            bool
 	endReason        string
 	srtpDrops        uint64
+	dropIn           inboundDropper // Config.DropInbound
 	// obs watch the session (Config.Record): set before its transport
 	// peer exists, then only read.
 	obs   []sessionObserver
@@ -80,6 +81,7 @@ func newSession(s *Server, id, kind, room string, o *offer, fps []transport.Fing
 		return nil, err
 	}
 	x.peerMaxMessage = o.peerMaxMessageSize()
+	x.dropIn = newInboundDropper(s.cfg.DropInbound)
 	s.noteOfferQuirks(o, x.log)
 	x.ctx, x.cancel = context.WithCancel(context.Background())
 	return x, nil
@@ -345,6 +347,10 @@ func (x *session) unprotectAndRoute(pkt []byte, isRTCP bool) (transport.DropReas
 	}
 	if len(pkt) > len(x.inBuf) {
 		s.counters.srtpOther.Add(1)
+		return 0, nil
+	}
+	if !isRTCP && x.dropIn.drop() {
+		s.counters.inboundDropped.Add(1)
 		return 0, nil
 	}
 	b := x.inBuf[:copy(x.inBuf[:], pkt)]
