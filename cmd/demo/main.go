@@ -7,12 +7,10 @@ package main
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -23,15 +21,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
+	"github.com/plainrtc/plainrtc/internal/roompage"
 	"github.com/plainrtc/plainrtc/sfu"
 )
-
-//go:embed static
-var static embed.FS
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
@@ -89,37 +81,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// newHandler serves the page (/, /app.js), WHIP and WHEP, /healthz and
-// /metrics, and, when report is not nil, /report for pages driven by tests.
+// newHandler serves the pages, WHIP, WHEP, the room API, /healthz and
+// /metrics, and, when report is not nil, /report for pages driven by tests
+// (internal/roompage).
 func newHandler(srv *sfu.Server, report http.Handler) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, "ok\n")
-	})
-	mux.Handle("GET /metrics", metricsHandler(srv))
-	sub, _ := fs.Sub(static, "static")
-	mux.Handle("/", http.FileServerFS(sub))
-	mux.Handle("/whip/", srv.Handler())
-	mux.Handle("/whep/", srv.Handler())
-	mux.Handle("/api/", srv.APIHandler())
-	// The room page: /r/{room}?name=Ann&autojoin=1&video=0 (docs/SIGNALING.md).
-	mux.HandleFunc("GET /r/{room}", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFileFS(w, r, sub, "room.html")
-	})
-	if report != nil {
-		mux.Handle("/report", report)
-	}
-	return mux
-}
-
-// metricsHandler serves the Prometheus text format: the SFU's plainrtc_…
-// families and the Go and process collectors (go_goroutines,
-// process_open_fds, process_resident_memory_bytes, …).
-func metricsHandler(srv *sfu.Server) http.Handler {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), srv.Collector())
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: nil})
+	return roompage.Handler(srv, report)
 }
 
 // printReachHints tells a newcomer what the URL alone does not: how other
