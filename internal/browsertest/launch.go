@@ -2,9 +2,7 @@ package browsertest
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
@@ -53,25 +51,12 @@ user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
 func Launch(t testing.TB, k Kind, url string) *Process {
 	t.Helper()
 	bin := Require(t, k)
-	profile := t.TempDir()
-	var args []string
-	switch k {
-	case Chromium:
-		args = append(append([]string{}, chromiumFlags...), "--user-data-dir="+profile, url)
-	case Firefox:
-		if err := os.WriteFile(filepath.Join(profile, "user.js"), []byte(firefoxPrefs), 0o644); err != nil {
-			t.Fatalf("browsertest: write user.js: %v", err)
-		}
-		args = []string{"--headless", "--no-remote", "--profile", profile, url}
-	default:
-		t.Fatalf("browsertest: unknown browser %q", k)
+	cmd, err := Command(k, bin, t.TempDir(), url)
+	if err != nil {
+		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, args...)
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
-	// Own process group, so the helpers the browser forks die with it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Env = append(os.Environ(), "HOME="+profile, "MOZ_HEADLESS=1")
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("browsertest: start %s: %v", bin, err)
 	}
