@@ -24,61 +24,88 @@ func (r *room) tick(now time.Time) {
 }
 
 func (r *room) report(p *peer, now time.Time) {
-	b := r.scratch[:0]
+	var b []byte
 	var err error
 	switch p.kind {
 	case KindWHIP:
-		r.reports = r.reports[:0]
-		for _, t := range p.tracks {
-			if t.ssrc == 0 || !t.src.Valid() {
-				continue
-			}
-			rr := rtcp.ReceptionReport{
-				SSRC:               t.ssrc,
-				FractionLost:       t.src.FractionLost(),
-				TotalLost:          t.src.Lost(),
-				ExtendedHighestSeq: t.src.ExtendedHighestSequence(),
-				Jitter:             t.jitter.Value(),
-				LastSR:             t.lastSR,
-			}
-			if !t.lastSRAt.IsZero() {
-				rr.DelaySinceLastSR = rtcp.DelayUnits(now.Sub(t.lastSRAt))
-			}
-			r.reports = append(r.reports, rr)
-		}
-		// More than 31 blocks need more RR packets (RFC 3550 §6.1).
-		b, err = rtcp.AppendReceiverReports(b, p.ssrc, r.reports)
-		if err == nil {
-			b, err = r.appendSDES(b, p, p.ssrc)
-		}
+		b, err = r.appendReceiverReports(r.scratch[:0], p, now)
 	case KindWHEP:
-		ntp := rtcp.NTPTime(now)
-		sent := false
-		for _, d := range p.downs {
-			if d.packets == 0 || !d.rw.started {
-				continue
-			}
-			r.sr = rtcp.SenderReport{SSRC: d.ssrc, NTPTime: ntp, RTPTime: d.rtpTimeAt(now), PacketCount: d.packets, OctetCount: d.octets}
-			if b, err = rtcp.AppendCompound(b, &r.sr); err != nil {
-				break
-			}
-			if b, err = r.appendSDES(b, p, d.ssrc); err != nil {
-				break
-			}
-			sent = true
-		}
-		if !sent {
-			r.rr = rtcp.ReceiverReport{SSRC: p.ssrc}
-			b, err = rtcp.AppendCompound(b, &r.rr)
-			if err == nil {
-				b, err = r.appendSDES(b, p, p.ssrc)
+		b, err = r.appendSenderReports(r.scratch[:0], p, now, true)
+	case KindParticipant:
+		// A participant both publishes and subscribes: a receiver report
+		// for what it sends us and, in a compound of their own, sender
+		// reports for what we send it (RFC 3550 §6.4: every participant
+		// reports). Before this, participants got no reports at all.
+		// One that publishes nothing (a data-only participant) gets none.
+		if len(p.tracks) > 0 {
+			if b, err = r.appendReceiverReports(r.scratch[:0], p, now); err == nil {
+				r.emit(p, true, b)
 			}
 		}
+		b, err = r.appendSenderReports(r.scratch[:0], p, now, false)
 	}
 	if err != nil || len(b) == 0 {
 		return
 	}
 	r.emit(p, true, b)
+}
+
+// appendReceiverReports appends an RR (more when more than 31 blocks, RFC
+// 3550 §6.1) with one block per track p publishes, and an SDES CNAME.
+func (r *room) appendReceiverReports(b []byte, p *peer, now time.Time) ([]byte, error) {
+	r.reports = r.reports[:0]
+	for _, t := range p.tracks {
+		if t.ssrc == 0 || !t.src.Valid() {
+			continue
+		}
+		rr := rtcp.ReceptionReport{
+			SSRC:               t.ssrc,
+			FractionLost:       t.src.FractionLost(),
+			TotalLost:          t.src.Lost(),
+			ExtendedHighestSeq: t.src.ExtendedHighestSequence(),
+			Jitter:             t.jitter.Value(),
+			LastSR:             t.lastSR,
+		}
+		if !t.lastSRAt.IsZero() {
+			rr.DelaySinceLastSR = rtcp.DelayUnits(now.Sub(t.lastSRAt))
+		}
+		r.reports = append(r.reports, rr)
+	}
+	b, err := rtcp.AppendReceiverReports(b, p.ssrc, r.reports)
+	if err != nil {
+		return nil, err
+	}
+	return r.appendSDES(b, p, p.ssrc)
+}
+
+// appendSenderReports appends an SR and an SDES CNAME for each stream
+// sent to p that has started; with none, an empty RR when orRR (so a
+// subscriber still hears from us), else nothing.
+func (r *room) appendSenderReports(b []byte, p *peer, now time.Time, orRR bool) ([]byte, error) {
+	ntp := rtcp.NTPTime(now)
+	sent := false
+	var err error
+	for _, d := range p.downs {
+		if d.packets == 0 || !d.rw.started {
+			continue
+		}
+		r.sr = rtcp.SenderReport{SSRC: d.ssrc, NTPTime: ntp, RTPTime: d.rtpTimeAt(now), PacketCount: d.packets, OctetCount: d.octets}
+		if b, err = rtcp.AppendCompound(b, &r.sr); err != nil {
+			return nil, err
+		}
+		if b, err = r.appendSDES(b, p, d.ssrc); err != nil {
+			return nil, err
+		}
+		sent = true
+	}
+	if !sent && orRR {
+		r.rr = rtcp.ReceiverReport{SSRC: p.ssrc}
+		if b, err = rtcp.AppendCompound(b, &r.rr); err != nil {
+			return nil, err
+		}
+		return r.appendSDES(b, p, p.ssrc)
+	}
+	return b, nil
 }
 
 func (r *room) appendSDES(b []byte, p *peer, ssrc uint32) ([]byte, error) {
