@@ -8,6 +8,8 @@
 //   name=Ann     display name
 //   autojoin=1   join at once, without a click
 //   video=0      join with the microphone only (the camera can be turned on later)
+//   audio=0      join without the microphone; with video=0 too, the page
+//                offers only its signaling data channel (cmd/capture's dc-only)
 // For tests only:
 //   report=1     POST what happens to /report (the test's collector): JSON
 //                objects with a "kind" (joined, welcome, offer, roster, chat,
@@ -316,7 +318,10 @@
     const withVideo = $('with-video').checked;
     $('join').disabled = true;
     try {
-      S.stream = await navigator.mediaDevices.getUserMedia({audio: true, video: withVideo ? videoConstraints : false});
+      const withAudio = params.get('audio') !== '0';
+      S.stream = withAudio || withVideo
+        ? await navigator.mediaDevices.getUserMedia({audio: withAudio, video: withVideo ? videoConstraints : false})
+        : new MediaStream();
       const pc = new RTCPeerConnection();
       S.pc = pc;
       pc.ontrack = onTrack;
