@@ -65,12 +65,20 @@ var Variants = []Variant{
 		Name: "dtls-roles-swapped",
 		Doc: "every non-STUN datagram mirrored (source and destination exchanged), so the browser sent the " +
 			"ClientHello and the media the server sent, and the other way round; the answer says a=setup:passive " +
-			"(the offerer is the DTLS client, RFC 8842 §5.3) and the a=ssrc, a=ssrc-group, a=msid, a=simulcast " +
+			"(the offerer is the DTLS client, RFC 8842 §5.3), sendonly and recvonly trade places, and the a=ssrc, a=ssrc-group, a=msid, a=simulcast " +
 			"and a=rid lines move with the media they describe, the a=fingerprint lines with the certificates. STUN stays as captured",
 		sdp: func(o, a sdpText) (sdpText, sdpText) {
 			a.replaceLines("a=setup:active", "a=setup:passive")
 			swapSourceLines(&o, &a)
 			swapFingerprints(&o, &a)
+			// The media is mirrored too: what a side sent, the other now
+			// sends (RFC 3264 §6: sendonly answers recvonly). Sessions that
+			// send both ways (sendrecv) are unchanged by this.
+			for _, t := range []*sdpText{&o, &a} {
+				t.replaceLines("a=sendonly", "a=\x00recvonly")
+				t.replaceLines("a=recvonly", "a=sendonly")
+				t.replaceLines("a=\x00recvonly", "a=recvonly")
+			}
 			return o, a
 		},
 		capture: func(s *Session) ([]Datagram, error) {
@@ -136,6 +144,14 @@ func DeriveFiles(s *Session, name string) (Files, error) {
 	var err error
 	if f.Offer, f.Answer, err = DeriveSDP(name, s.Offer, s.Answer); err != nil {
 		return f, err
+	}
+	// Later exchanges (renegotiations, ICE restarts) get the same edit.
+	for _, x := range s.Exchanges {
+		o, a, err := DeriveSDP(name, x.Offer, x.Answer)
+		if err != nil {
+			return f, err
+		}
+		f.Exchanges = append(f.Exchanges, Exchange{N: x.N, Offer: o, Answer: a})
 	}
 	ds := s.Datagrams
 	if v.capture != nil {

@@ -35,6 +35,9 @@ type Peer struct {
 	Side    Side
 	Browser bool           // the browser (see Roles.BrowserRule); else the server
 	ICE     ICECredentials // its a=ice-ufrag / a=ice-pwd (RFC 8839 §5.4)
+	// LaterICE are the credentials its later descriptions brought (ICE
+	// restarts, RFC 8445 §9), in order; see Credentials.
+	LaterICE []ICECredentials
 	ICELite bool           // a=ice-lite (RFC 8839 §5.3, RFC 8445 §2.5)
 	Setup   string         // its a=setup value (RFC 8842 §5), "" if none
 	// Addrs are the transport addresses it used in the capture, in order of
@@ -93,6 +96,16 @@ type Roles struct {
 	// SDP reports whether both descriptions were given; without them the
 	// sender of the first Binding request is labelled the offerer.
 	SDP bool
+	// Renegotiations counts the later exchanges taken in (offer-2.sdp…,
+	// DeriveRolesExchanges).
+	Renegotiations int
+
+	fingerprints [2]string // each side's first a=fingerprint
+	laterKinds   map[string]bool // kinds of sections a later exchange accepted
+	// recvUfrag is each Binding request's receiver ufrag (the first half
+	// of its USERNAME), by transaction ID: the credentials that sign it
+	// and its response.
+	recvUfrag map[stun.TransactionID]string
 
 	side map[netip.AddrPort]Side
 }
@@ -131,7 +144,7 @@ func (r *Roles) HasKind(kind string) bool {
 			return true
 		}
 	}
-	return false
+	return r.laterKinds[kind]
 }
 
 // DeriveRoles works out who did what from a session's datagrams and, when
@@ -150,6 +163,14 @@ func (r *Roles) HasKind(kind string) bool {
 //   - Media: what each side's direction attributes send, and counts of
 //     what each side sent by RFC 7983 class.
 func DeriveRoles(datagrams []Datagram, offer, answer []byte, hello *DTLSHello, meta map[string]any) (Roles, error) {
+	return DeriveRolesExchanges(datagrams, offer, answer, nil, hello, meta)
+}
+
+// DeriveRolesExchanges is DeriveRoles for a session that renegotiated:
+// later are its later exchanges (offer-2.sdp, …), whose Offerer fields it
+// sets. Their ICE credentials attribute Binding requests after an ICE
+// restart, and what their directions send counts in Peer.Sends.
+func DeriveRolesExchanges(datagrams []Datagram, offer, answer []byte, later []Exchange, hello *DTLSHello, meta map[string]any) (Roles, error) {
 	r := Roles{side: map[netip.AddrPort]Side{}}
 	r.Peers[Offerer].Side, r.Peers[Answerer].Side = Offerer, Answerer
 	for i := range r.Peers {
@@ -157,6 +178,9 @@ func DeriveRoles(datagrams []Datagram, offer, answer []byte, hello *DTLSHello, m
 	}
 	if offer != nil || answer != nil {
 		if err := r.readSDPs(offer, answer); err != nil {
+			return r, err
+		}
+		if err := r.readExchanges(later); err != nil {
 			return r, err
 		}
 	}
@@ -231,6 +255,7 @@ func (r *Roles) readSDPs(offer, answer []byte) error {
 		if v, ok := s.Setup(first); ok {
 			p.Setup = string(v)
 		}
+		r.fingerprints[i] = firstFingerprint(s)
 	}
 	r.SDP = true
 	switch r.Peers[Answerer].Setup {
@@ -272,8 +297,12 @@ func (r *Roles) readSTUN(datagrams []Datagram) {
 		if u := r.Peers[i].ICE.Ufrag; u != "" {
 			byUfrag[u] = Side(i)
 		}
+		for _, c := range r.Peers[i].LaterICE {
+			byUfrag[c.Ufrag] = Side(i)
+		}
 	}
 	requests := map[stun.TransactionID]Side{}
+	r.recvUfrag = map[stun.TransactionID]string{}
 	for _, d := range datagrams {
 		if demux.Classify(d.Payload) != demux.STUN || m.Unmarshal(d.Payload) != nil || m.Type.Method != stun.MethodBinding {
 			continue
@@ -306,6 +335,7 @@ func (r *Roles) readSTUN(datagrams []Datagram) {
 			r.addAddr(d.Src, s)
 			r.addAddr(d.Dst, s.Other())
 			requests[m.TransactionID] = s
+			r.recvUfrag[m.TransactionID] = recv
 			p := r.Peer(s)
 			p.Requests++
 			if m.Contains(stun.AttrICEControlling) {
@@ -332,6 +362,20 @@ func (r *Roles) readSTUN(datagrams []Datagram) {
 			r.ICEControlling = Offerer
 		}
 	}
+}
+
+// SigningPassword returns the ice-pwd that signs the Binding request or
+// response with transaction ID tid (RFC 8445 §7.2.2: the request's
+// receiver's password, from the credentials its USERNAME names, which an
+// ICE restart changes): ok is false when the capture has no attributed
+// request with that ID or its ufrag is none of the receiver's.
+func (r *Roles) SigningPassword(tid stun.TransactionID, receiver Side) (string, bool) {
+	u, ok := r.recvUfrag[tid]
+	if !ok {
+		return "", false
+	}
+	c, ok := r.Peer(receiver).Credentials(u)
+	return c.Pwd, ok
 }
 
 // cutUfrags splits a short-term USERNAME "receiver:sender" (RFC 8445 §7.2.2).

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/plainrtc/plainrtc/internal/demux"
+	"github.com/plainrtc/plainrtc/stun"
 )
 
 // ICECredentials are one side's a=ice-ufrag and a=ice-pwd (RFC 8839 §5.4).
@@ -25,6 +26,9 @@ type Session struct {
 	Datagrams []Datagram // every UDP datagram, in capture order
 	Offer     []byte     // the offer SDP, exactly as in the folder
 	Answer    []byte     // the answer SDP
+	// Exchanges are the later offer/answer exchanges (offer-2.sdp,
+	// answer-2.sdp, …), in order; nil when the session never renegotiated.
+	Exchanges []Exchange
 	// Roles is who did what, derived from the session itself (DeriveRoles):
 	// every field below that names the browser or the server comes from it.
 	Roles                 Roles
@@ -85,6 +89,12 @@ func (s *Session) STUNPassword(d Datagram, isRequest bool) string {
 	if isRequest {
 		side = side.Other()
 	}
+	var m stun.Message
+	if m.Unmarshal(d.Payload) == nil {
+		if pwd, ok := s.Roles.SigningPassword(m.TransactionID, side); ok {
+			return pwd
+		}
+	}
 	return s.Roles.Peer(side).ICE.Pwd
 }
 
@@ -111,6 +121,7 @@ func (s *Session) SRTPKeys(d Datagram) (key, salt []byte) {
 // Meta and Truth are optional (nil when absent).
 type Files struct {
 	Offer, Answer []byte
+	Exchanges     []Exchange // offer-2.sdp/answer-2.sdp, …
 	Capture       []byte // session.pcapng or session.pcap
 	KeyLog        []byte
 	Meta, Truth   []byte
@@ -134,6 +145,10 @@ func ReadFiles(dir string) (Files, error) {
 			return f, fmt.Errorf("conformance: %s: %w", name, err)
 		}
 		*x.dst = b
+	}
+	var err error
+	if f.Exchanges, err = readExchanges(dir); err != nil {
+		return f, fmt.Errorf("conformance: %s: %w", name, err)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "session.pcapng"))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -173,7 +188,7 @@ func load(dir string) (*Session, error) {
 
 // LoadFiles makes a Session from a folder's contents held in memory.
 func LoadFiles(name string, f Files) (*Session, error) {
-	s := &Session{Name: name, Offer: f.Offer, Answer: f.Answer}
+	s := &Session{Name: name, Offer: f.Offer, Answer: f.Answer, Exchanges: append([]Exchange(nil), f.Exchanges...)}
 	var err error
 	s.Datagrams, s.Capture, err = ParseCapture(f.Capture)
 	if err != nil {
@@ -193,7 +208,7 @@ func LoadFiles(name string, f Files) (*Session, error) {
 	if s.Hello, err = FindDTLSHello(s.Datagrams); err != nil {
 		return nil, fmt.Errorf("conformance: %s: %w", s.Name, err)
 	}
-	if s.Roles, err = DeriveRoles(s.Datagrams, s.Offer, s.Answer, &s.Hello, s.Meta); err != nil {
+	if s.Roles, err = DeriveRolesExchanges(s.Datagrams, s.Offer, s.Answer, s.Exchanges, &s.Hello, s.Meta); err != nil {
 		return nil, fmt.Errorf("conformance: %s: %w", s.Name, err)
 	}
 	b, v := s.Roles.BrowserPeer(), s.Roles.ServerPeer()

@@ -49,6 +49,9 @@ func TestSRTPKeysDecrypt(t *testing.T) {
 				}
 			}
 		}
+		if len(seen) == 0 && !s.Roles.HasKind("audio") && !s.Roles.HasKind("video") {
+			t.Skip("no media section in the session: no SRTP to decrypt")
+		}
 		if len(seen) != 4 {
 			t.Errorf("saw %d of the 4 (direction, RTP/RTCP) kinds", len(seen))
 		}

@@ -66,6 +66,11 @@ func (d *dumpcapRun) stop() ([]byte, error) {
 	return b, err
 }
 
+// report is what dumpcap printed (its packet and drop counts on exit).
+func (d *dumpcapRun) report() string {
+	return strings.TrimSpace(d.out.String())
+}
+
 type datagramKey struct {
 	src, dst netip.AddrPort
 	sum      [32]byte
@@ -107,12 +112,20 @@ func compareCaptures(recorded, dumped []byte) (string, error) {
 		count[k]--
 	}
 	var missing int
-	for _, c := range count {
-		missing += c
+	var lost []string
+	for _, d := range rec {
+		k := datagramKey{d.Src, d.Dst, sha256.Sum256(d.Payload)}
+		if count[k] > 0 {
+			missing++
+			count[k]--
+			if len(lost) < 5 {
+				lost = append(lost, fmt.Sprintf("frame %d %s %v->%v %d bytes", d.N, d.Time.Format("15:04:05.000"), d.Src, d.Dst, len(d.Payload)))
+			}
+		}
 	}
 	if missing > 0 || len(extra) > 0 {
-		return "", fmt.Errorf("dumpcap saw %d datagrams of the session, the recorder %d: %d recorded ones not on the wire, on the wire but not recorded: %v",
-			n, len(rec), missing, extra)
+		return "", fmt.Errorf("dumpcap saw %d datagrams of the session, the recorder %d: %d recorded ones not on the wire %v, on the wire but not recorded: %v",
+			n, len(rec), missing, lost, extra)
 	}
 	return fmt.Sprintf("dumpcap saw the same %d datagrams as the recorder", n), nil
 }

@@ -133,8 +133,10 @@ func capture(ctx context.Context, o *options, k browsertest.Kind, sc scenario, i
 	if err := sc.run(r); err != nil {
 		return err
 	}
-	time.Sleep(1500 * time.Millisecond) // one more stats report
-	stats := r.lastStats()
+	stats, err := r.quiesce()
+	if err != nil {
+		return err
+	}
 	sfuStats := r.srv.Stats()
 	var synthSent int64
 	if r.synth != nil {
@@ -156,7 +158,7 @@ func capture(ctx context.Context, o *options, k browsertest.Kind, sc scenario, i
 			return fmt.Errorf("dumpcap: %w", err)
 		}
 		if dumpNote, err = compareCaptures(files[0].Data, wire); err != nil {
-			return err
+			return fmt.Errorf("%w (dumpcap: %s)", err, dump.report())
 		}
 	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {

@@ -22,6 +22,9 @@ type mediaSource struct {
 	packets []sourcePacket
 	period  time.Duration // one loop: the last packet's offset plus a frame
 	span    [2]uint32     // RTP timestamp advance per loop: audio, video
+	// pidSpan is how far the VP8 picture ID advances per loop, so that it
+	// goes on by one per frame across loops (RFC 7741 §4.2).
+	pidSpan uint16
 }
 
 type sourcePacket struct {
@@ -91,7 +94,55 @@ func loadMediaSource() (*mediaSource, error) {
 	if len(src.packets) < 100 || !seen[true] || !seen[false] {
 		return nil, fmt.Errorf("media source %s: %d Opus/VP8 packets, want 100 with both kinds", seedSession, len(src.packets))
 	}
+	var firstPID, lastPID uint16
+	havePID := false
+	for _, p := range src.packets {
+		if pid, w := readPictureID(p.payload); p.video && w != 0 {
+			if !havePID {
+				firstPID, havePID = pid, true
+			}
+			lastPID = pid
+		}
+	}
+	src.pidSpan = lastPID - firstPID + 1
 	src.period = src.packets[len(src.packets)-1].at + 20*time.Millisecond
 	src.span = [2]uint32{last[0] + 960, last[1] + 3000} // a 20 ms Opus frame, a 30 fps VP8 frame
 	return src, nil
+}
+
+// vp8PictureID finds the picture ID of a VP8 payload descriptor (RFC 7741
+// §4.2): its offset and width (7 or 15 bits); width 0 when absent.
+func vp8PictureID(p []byte) (off, width int) {
+	if len(p) < 3 || p[0]&0x80 == 0 || p[1]&0x80 == 0 {
+		return 0, 0
+	}
+	if p[2]&0x80 != 0 {
+		if len(p) < 4 {
+			return 0, 0
+		}
+		return 2, 15
+	}
+	return 2, 7
+}
+
+func readPictureID(p []byte) (pid uint16, width int) {
+	off, width := vp8PictureID(p)
+	switch width {
+	case 15:
+		return uint16(p[off]&0x7f)<<8 | uint16(p[off+1]), 15
+	case 7:
+		return uint16(p[off] & 0x7f), 7
+	}
+	return 0, 0
+}
+
+// writePictureID sets the picture ID of p's descriptor in place.
+func writePictureID(p []byte, pid uint16) {
+	off, width := vp8PictureID(p)
+	switch width {
+	case 15:
+		p[off], p[off+1] = 0x80|byte(pid>>8)&0x7f, byte(pid)
+	case 7:
+		p[off] = byte(pid) & 0x7f
+	}
 }

@@ -220,16 +220,30 @@ func (r *rig) commandThenOffer(cmd map[string]any) error {
 	return err
 }
 
-// lastStats is the recorded page's last getStats summary.
-func (r *rig) lastStats() json.RawMessage {
-	rep, ok := r.col.Last(func(rep browsertest.Report) bool {
+// quiesce stops the media sent to the recorded browser (the synthetic
+// participant's, the peer browser's) and returns the recorded page's
+// getStats summary from after that, so its inbound counts cover every
+// packet of the recording.
+func (r *rig) quiesce() (json.RawMessage, error) {
+	if r.synth != nil {
+		r.synth.stopMedia()
+	}
+	if len(r.browsers) > 1 {
+		for _, b := range r.browsers[1:] {
+			b.kill()
+		}
+		r.browsers = r.browsers[:1]
+	}
+	time.Sleep(1200 * time.Millisecond) // the last packets arrive and are counted
+	mark := r.mark()
+	if _, err := r.wait(recordedName, "stats", mark, 5*time.Second, nil); err != nil {
+		return nil, err
+	}
+	rep, _ := r.col.Last(func(rep browsertest.Report) bool {
 		var p pageReport
 		return rep.Kind == "stats" && rep.Decode(&p) == nil && p.Name == recordedName
 	})
-	if !ok {
-		return nil
-	}
-	return rep.Raw
+	return rep.Raw, nil
 }
 
 // stop ends the session's traffic before the recording is taken: the

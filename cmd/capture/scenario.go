@@ -25,7 +25,7 @@ type scenario struct {
 }
 
 // mediaTime is how long each scenario lets media flow in each phase.
-const mediaTime = 10 * time.Second
+const mediaTime = 5 * time.Second
 
 var scenarios = map[string]scenario{
 	"av-dc": {
@@ -42,33 +42,33 @@ var scenarios = map[string]scenario{
 		doc: "the browser offers only its signaling data channel (audio=0&video=0) and nobody publishes: no media section is ever negotiated and no SRTP flows either way; " +
 			"chat messages cross the data channel. (Media both ways would need a second m= section the browser never offered: the other scenarios have it.)",
 		query: "&video=0&audio=0",
-		run:   func(r *rig) error { return r.mediaAndChat(5 * time.Second) },
+		run:   func(r *rig) error { return r.mediaAndChat(3 * time.Second) },
 	},
 	"renegotiate": {
 		doc: "the browser joins with the microphone only and receives the synthetic participant's tracks (offer-2), turns the camera on (the room offers a section for it: offer-3) " +
 			"and off again (the section is stopped: offer-4)",
 		query: "&video=0", synthetic: true, media: true,
 		run: func(r *rig) error {
-			if err := r.sleep(4 * time.Second); err != nil {
+			if err := r.sleep(3 * time.Second); err != nil {
 				return err
 			}
 			if err := r.commandThenOffer(map[string]any{"do": "camera", "on": true}); err != nil {
 				return err
 			}
-			if err := r.sleep(5 * time.Second); err != nil {
+			if err := r.sleep(3 * time.Second); err != nil {
 				return err
 			}
 			if err := r.commandThenOffer(map[string]any{"do": "camera", "on": false}); err != nil {
 				return err
 			}
-			return r.sleep(3 * time.Second)
+			return r.sleep(2 * time.Second)
 		},
 	},
 	"ice-restart": {
 		doc:   "the browser restarts ICE half-way (room page command restart-ice: an offer with new ICE credentials, PATCHed to the room; its answer has the SFU's new ones)",
 		query: "", synthetic: true, media: true,
 		run: func(r *rig) error {
-			if err := r.sleep(5 * time.Second); err != nil {
+			if err := r.sleep(3 * time.Second); err != nil {
 				return err
 			}
 			mark := r.mark()
@@ -76,14 +76,14 @@ var scenarios = map[string]scenario{
 			if _, err := r.wait("Browser", "restarted", mark, 15*time.Second, nil); err != nil {
 				return err
 			}
-			return r.sleep(6 * time.Second)
+			return r.sleep(3 * time.Second)
 		},
 	},
 	"loss": {
 		doc: "the SFU throws away 5 % of the SRTP media it receives from every participant before decrypting it (sfu.Config.DropInbound, a fixed-seed generator): " +
 			"it NACKs the browser's video upstream and the browser retransmits; the browser NACKs what the synthetic participant's lost packets leave out",
 		query: "", synthetic: true, media: true, drop: 0.05,
-		run: func(r *rig) error { return r.mediaAndChat(12 * time.Second) },
+		run: func(r *rig) error { return r.mediaAndChat(8 * time.Second) },
 	},
 	"two-party": {
 		doc:   "two browsers of the same kind join one room and receive each other's camera and microphone; the first one's leg is recorded",

@@ -29,6 +29,8 @@ type synthetic struct {
 	sig    *datachannel.Channel
 	sent   atomic.Int64
 	stop   chan struct{}
+	quiet  chan struct{} // closed by stopMedia
+	once   sync.Once
 	done   sync.WaitGroup
 	errMu  sync.Mutex
 	err    error
@@ -42,7 +44,7 @@ func joinSynthetic(ctx context.Context, base, room, name string, addr netip.Addr
 	if err != nil {
 		return nil, err
 	}
-	s := &synthetic{e: e, stop: make(chan struct{}), logger: log}
+	s := &synthetic{e: e, stop: make(chan struct{}), quiet: make(chan struct{}), logger: log}
 	offer, err := e.Offer()
 	if err != nil {
 		e.Close()
@@ -161,6 +163,8 @@ func (s *synthetic) publish(src *mediaSource) {
 				select {
 				case <-s.stop:
 					return
+				case <-s.quiet:
+					return
 				case <-time.After(time.Until(base.Add(p.at))):
 				}
 				i, tr := 0, audio
@@ -175,7 +179,11 @@ func (s *synthetic) publish(src *mediaSource) {
 					s.fail(err)
 					return
 				}
-				if err := s.e.WriteRTP(append(buf[:n], p.payload...)); err != nil {
+				pkt := append(buf[:n], p.payload...)
+				if pid, w := readPictureID(p.payload); p.video && w != 0 {
+					writePictureID(pkt[n:], pid+uint16(loop)*src.pidSpan)
+				}
+				if err := s.e.WriteRTP(pkt); err != nil {
 					s.fail(fmt.Errorf("synthetic participant: WriteRTP: %w", err))
 					return
 				}
@@ -184,6 +192,9 @@ func (s *synthetic) publish(src *mediaSource) {
 		}
 	}()
 }
+
+// stopMedia stops publishing; the participant stays in the room.
+func (s *synthetic) stopMedia() { s.once.Do(func() { close(s.quiet) }) }
 
 // Close stops the media and leaves.
 func (s *synthetic) Close() {
