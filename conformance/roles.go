@@ -38,8 +38,8 @@ type Peer struct {
 	// LaterICE are the credentials its later descriptions brought (ICE
 	// restarts, RFC 8445 §9), in order; see Credentials.
 	LaterICE []ICECredentials
-	ICELite bool           // a=ice-lite (RFC 8839 §5.3, RFC 8445 §2.5)
-	Setup   string         // its a=setup value (RFC 8842 §5), "" if none
+	ICELite  bool   // a=ice-lite (RFC 8839 §5.3, RFC 8445 §2.5)
+	Setup    string // its a=setup value (RFC 8842 §5), "" if none
 	// Addrs are the transport addresses it used in the capture, in order of
 	// first appearance.
 	Addrs []netip.AddrPort
@@ -100,7 +100,7 @@ type Roles struct {
 	// DeriveRolesExchanges).
 	Renegotiations int
 
-	fingerprints [2]string // each side's first a=fingerprint
+	fingerprints [2]string       // each side's first a=fingerprint
 	laterKinds   map[string]bool // kinds of sections a later exchange accepted
 	// recvUfrag is each Binding request's receiver ufrag (the first half
 	// of its USERNAME), by transaction ID: the credentials that sign it

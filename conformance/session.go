@@ -122,7 +122,7 @@ func (s *Session) SRTPKeys(d Datagram) (key, salt []byte) {
 type Files struct {
 	Offer, Answer []byte
 	Exchanges     []Exchange // offer-2.sdp/answer-2.sdp, …
-	Capture       []byte // session.pcapng or session.pcap
+	Capture       []byte     // session.pcapng or session.pcap
 	KeyLog        []byte
 	Meta, Truth   []byte
 }
