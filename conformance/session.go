@@ -267,5 +267,15 @@ func (f Files) WriteDir(dir string) error {
 			return fmt.Errorf("conformance: %w", err)
 		}
 	}
+	for _, x := range f.Exchanges {
+		for _, y := range []struct {
+			kind string
+			b    []byte
+		}{{"offer", x.Offer}, {"answer", x.Answer}} {
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.sdp", y.kind, x.N)), y.b, 0o644); err != nil {
+				return fmt.Errorf("conformance: %w", err)
+			}
+		}
+	}
 	return nil
 }

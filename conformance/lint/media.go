@@ -9,6 +9,7 @@ import (
 	"github.com/plainrtc/plainrtc/conformance"
 	"github.com/plainrtc/plainrtc/rtcp"
 	"github.com/plainrtc/plainrtc/rtp"
+	"github.com/plainrtc/plainrtc/sdp"
 )
 
 // negotiated is what the answer's accepted RTP sections allow.
@@ -26,27 +27,41 @@ func (l *linter) negotiated() negotiated {
 	if l.answer == nil || l.offer == nil {
 		return n
 	}
+	// Every exchange's answer counts: a renegotiation (offer-2.sdp,
+	// answer-2.sdp, …) may add sections and with them payload types and
+	// extension ids (RFC 3264 §8, JSEP RFC 9429 §5.2.2).
+	pairs := [][2]*sdp.Session{{l.offer, l.answer}}
+	for _, x := range l.s.Exchanges {
+		o, errO := sdp.Parse(x.Offer)
+		a, errA := sdp.Parse(x.Answer)
+		if errO == nil && errA == nil {
+			pairs = append(pairs, [2]*sdp.Session{o, a})
+		}
+	}
 	rsizeOffer, rsizeAnswer := false, false
-	for i := range l.answer.Media {
-		m := &l.answer.Media[i]
-		ml := m.MediaLine()
-		if m.Rejected() || !isRTPProto(ml.Proto) {
-			continue
-		}
-		n.rtp = true
-		ml.EachFormat(func(f string) {
-			if v, err := strconv.Atoi(f); err == nil && v >= 0 && v < 128 {
-				n.pts[uint8(v)] = true
+	for _, pair := range pairs {
+		offer, answer := pair[0], pair[1]
+		for i := range answer.Media {
+			m := &answer.Media[i]
+			ml := m.MediaLine()
+			if m.Rejected() || !isRTPProto(ml.Proto) {
+				continue
 			}
-		})
-		for e := range l.answer.ExtMaps(m) {
-			if e.ID > 0 && e.ID < 256 {
-				n.extIDs[uint8(e.ID)] = e.URI
+			n.rtp = true
+			ml.EachFormat(func(f string) {
+				if v, err := strconv.Atoi(f); err == nil && v >= 0 && v < 128 {
+					n.pts[uint8(v)] = true
+				}
+			})
+			for e := range answer.ExtMaps(m) {
+				if e.ID > 0 && e.ID < 256 {
+					n.extIDs[uint8(e.ID)] = e.URI
+				}
 			}
-		}
-		rsizeAnswer = rsizeAnswer || m.HasAttribute("rtcp-rsize")
-		if i < len(l.offer.Media) {
-			rsizeOffer = rsizeOffer || l.offer.Media[i].HasAttribute("rtcp-rsize")
+			rsizeAnswer = rsizeAnswer || m.HasAttribute("rtcp-rsize")
+			if i < len(offer.Media) {
+				rsizeOffer = rsizeOffer || offer.Media[i].HasAttribute("rtcp-rsize")
+			}
 		}
 	}
 	n.rsize = rsizeOffer && rsizeAnswer

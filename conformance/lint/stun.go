@@ -199,8 +199,11 @@ func (l *linter) consentPace(f *finding, side conformance.Side, reqs []conforman
 			}
 			ci++
 		}
+		// Data channels count as much as media (RFC 7675 §5.1: transmission
+		// on the 5-tuple ceases): DTLS records carry the SCTP of a
+		// data-only session.
 		c := demux.Classify(d.Payload)
-		if c != demux.RTP && c != demux.RTCP {
+		if c != demux.RTP && c != demux.RTCP && c != demux.DTLS {
 			continue
 		}
 		if from, ok := s.Roles.Sender(d); !ok || from != side || d.Time.Before(start) {
@@ -208,7 +211,11 @@ func (l *linter) consentPace(f *finding, side conformance.Side, reqs []conforman
 		}
 		f.checked++
 		if age := d.Time.Sub(fresh); age > consentExpiry {
-			f.violate(d.N, "media sent %v after the last answered consent check: consent had expired (30 s), sending MUST stop", age.Round(time.Millisecond))
+			what := "media"
+			if c == demux.DTLS {
+				what = "DTLS (data channel)"
+			}
+			f.violate(d.N, "%s sent %v after the last answered consent check: consent had expired (30 s), sending MUST stop", what, age.Round(time.Millisecond))
 		}
 	}
 	f.passDetail = fmt.Sprintf("%d consent checks, %v to %v apart", len(checks), min.Round(time.Millisecond), max.Round(time.Millisecond))
