@@ -2,7 +2,9 @@ package ice_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,13 +46,76 @@ func replayCorpus(t *testing.T, s *conformance.Session) {
 	}
 }
 
+// replaySide replays the requester's checks in generations: the checks
+// before an ICE restart carry the first exchange's ufrags, those after it
+// the restart's (RFC 8445 §9: USERNAME "<responder ufrag>:<requester
+// ufrag>" of the new credentials). Each generation goes through an agent
+// of its own, made with that generation's credentials, and every response
+// must equal the captured one byte for byte.
 func replaySide(t *testing.T, s *conformance.Session, responder, requester *conformance.Peer) {
+	var gens [][2]string // (responder ufrag, requester ufrag), in capture order
+	seen := map[[2]string]bool{}
+	var m stun.Message
+	for _, d := range s.Datagrams {
+		if side, ok := s.Roles.Sender(d); !ok || side != requester.Side || demux.Classify(d.Payload) != demux.STUN {
+			continue
+		}
+		if m.Unmarshal(d.Payload) != nil || m.Type.Class != stun.ClassRequest {
+			continue
+		}
+		u, err := m.Username()
+		if err != nil {
+			continue
+		}
+		recv, send, ok := strings.Cut(string(u), ":")
+		if g := [2]string{recv, send}; ok && !seen[g] {
+			seen[g] = true
+			gens = append(gens, g)
+		}
+	}
+	if len(gens) == 1 {
+		replayGeneration(t, s, responder, requester, gens[0], 1)
+		return
+	}
+	t.Logf("%d ICE credential generations (ICE restarts): each replayed with its own credentials", len(gens))
+	for i, g := range gens {
+		t.Run(fmt.Sprintf("generation-%d", i+1), func(t *testing.T) { replayGeneration(t, s, responder, requester, g, i+1) })
+	}
+}
+
+// replayGeneration replays the checks with USERNAME gen (the n-th
+// generation). After a restart the requester may check, nominate and
+// send from a new address (new candidates): the pair it must select is
+// the one the media comes from after the generation's first check.
+func replayGeneration(t *testing.T, s *conformance.Session, responder, requester *conformance.Peer, gen [2]string, n int) {
+	localCreds, ok1 := responder.Credentials(gen[0])
+	remoteCreds, ok2 := requester.Credentials(gen[1])
+	if !ok1 || !ok2 {
+		t.Fatalf("checks with USERNAME %s:%s name credentials none of the SDPs gave (%v, %v)", gen[0], gen[1], ok1, ok2)
+	}
 	{
 		r := &s.Roles
 		fromResponder := func(d conformance.Datagram) bool { side, ok := r.Sender(d); return ok && side == responder.Side }
 		fromRequester := func(d conformance.Datagram) bool { side, ok := r.Sender(d); return ok && side == requester.Side }
 		local, remote := responder.MediaAddr, requester.MediaAddr
-		server := ice.Credentials(responder.ICE)
+		if n > 1 {
+			// Media moves to the new pair once it is nominated, not at the
+			// first check (RFC 8445 §9.3.1.4 keeps the old pair meanwhile):
+			// the requester's address in the capture's last media datagram.
+			for i := len(s.Datagrams) - 1; i >= 0; i-- {
+				d := s.Datagrams[i]
+				if c := demux.Classify(d.Payload); c == demux.STUN || c == demux.Unknown {
+					continue
+				}
+				if fromRequester(d) {
+					remote = d.Src
+				} else {
+					remote = d.Dst
+				}
+				break
+			}
+		}
+		server := ice.Credentials(localCreds)
 		a, err := ice.NewAgent(ice.Config{Local: &server})
 		if err != nil {
 			t.Fatal(err)
@@ -59,10 +124,10 @@ func replaySide(t *testing.T, s *conformance.Session, responder, requester *conf
 			t.Fatal(err)
 		}
 		start := s.Datagrams[0].Time
-		if _, err := a.SetRemoteCredentials(ice.Credentials(requester.ICE), start); err != nil {
+		if _, err := a.SetRemoteCredentials(ice.Credentials(remoteCreds), start); err != nil {
 			t.Fatal(err)
 		}
-		if ufrag := a.LocalCredentials(); ufrag.Ufrag != responder.ICE.Ufrag {
+		if ufrag := a.LocalCredentials(); ufrag.Ufrag != localCreds.Ufrag {
 			t.Fatalf("local ufrag %q", ufrag.Ufrag)
 		}
 
@@ -80,14 +145,14 @@ func replaySide(t *testing.T, s *conformance.Session, responder, requester *conf
 			}
 		}
 
-		serverMI := stun.NewShortTermIntegrity(responder.ICE.Pwd)
+		serverMI := stun.NewShortTermIntegrity(localCreds.Pwd)
 		var requests, nominations int
 		var lastRequest time.Time
 		var firstMedia *conformance.Datagram
 		var lastNomination []byte
 		for i, d := range s.Datagrams {
 			if demux.Classify(d.Payload) != demux.STUN {
-				if firstMedia == nil && fromRequester(d) && demux.Classify(d.Payload) != demux.Unknown {
+				if firstMedia == nil && fromRequester(d) && demux.Classify(d.Payload) != demux.Unknown && n == 1 {
 					firstMedia = &s.Datagrams[i]
 				}
 				continue
@@ -101,10 +166,13 @@ func replaySide(t *testing.T, s *conformance.Session, responder, requester *conf
 			if m.Type.Class != stun.ClassRequest {
 				continue // the requester's answers to the other side's checks
 			}
+			if u, err := m.Username(); err != nil || string(u) != gen[0]+":"+gen[1] {
+				continue // another credential generation's check
+			}
 			requests++
 			ufrag, ok := ice.LocalUfrag(d.Payload)
-			if !ok || string(ufrag) != responder.ICE.Ufrag {
-				t.Errorf("frame %d: LocalUfrag %q, %v; want %q", d.N, ufrag, ok, responder.ICE.Ufrag)
+			if !ok || string(ufrag) != localCreds.Ufrag {
+				t.Errorf("frame %d: LocalUfrag %q, %v; want %q", d.N, ufrag, ok, localCreds.Ufrag)
 			}
 			if m.UseCandidate() {
 				nominations++
@@ -147,7 +215,9 @@ func replaySide(t *testing.T, s *conformance.Session, responder, requester *conf
 		if p.Remote != remote || p.Local != local {
 			t.Errorf("selected pair %v→%v, want %v→%v", p.Local, p.Remote, local, remote)
 		}
-		if firstMedia == nil {
+		if n > 1 {
+			t.Logf("generation %d: the expected remote is where the requester's media ended up (%v)", n, remote)
+		} else if firstMedia == nil {
 			t.Logf("%s sends no media or DTLS: nothing to compare the selected pair with", requester.Side)
 		} else if firstMedia.Src != p.Remote {
 			t.Errorf("%s sends media from %v, selected remote %v", requester.Side, firstMedia.Src, p.Remote)
