@@ -213,7 +213,11 @@ func dropKind(o, a sdpText, kind string) (sdpText, sdpText) {
 func dropMediaOf(s *Session, kind string) ([]Datagram, error) {
 	pts := map[uint8]bool{}
 	ssrcs := map[uint32]bool{}
-	for _, b := range [][]byte{s.Offer, s.Answer} {
+	sdps := [][]byte{s.Offer, s.Answer}
+	for _, x := range s.Exchanges { // sections a renegotiation added
+		sdps = append(sdps, x.Offer, x.Answer)
+	}
+	for _, b := range sdps {
 		for _, sec := range splitSDP(b).sections {
 			if sectionKind(sec) != kind {
 				continue

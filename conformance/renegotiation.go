@@ -135,3 +135,17 @@ func (p *Peer) Credentials(u string) (ICECredentials, bool) {
 	}
 	return ICECredentials{}, false
 }
+
+// Generation returns which of p's credentials have ufrag u: 0 for the
+// first exchange's, n for the n-th ICE restart's; -1 for none.
+func (p *Peer) Generation(u string) int {
+	if u != "" && p.ICE.Ufrag == u {
+		return 0
+	}
+	for i, c := range p.LaterICE {
+		if c.Ufrag == u {
+			return i + 1
+		}
+	}
+	return -1
+}

@@ -60,7 +60,7 @@ func checkSimulcast(t *testing.T, s *conformance.Session) bool {
 	}
 	slices.Sort(wantRIDs)
 	{
-		maps := readSDPMaps(s.Answer, s.Offer)
+		maps := readSessionMaps(s)
 		var ridID, rridID uint8
 		for id, uri := range maps.ext {
 			switch uri {

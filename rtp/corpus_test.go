@@ -88,6 +88,19 @@ type sdpMaps struct {
 	apt map[uint8]uint8
 }
 
+// readSessionMaps reads the maps of every exchange of s, the latest
+// first and in each the answer before the offer: a renegotiation may give
+// an id or payload type the earlier answers left unused a new meaning
+// (plainrtc's SFU reuses the extension id the browser offered for
+// abs-send-time, which its first answer declined, for video-orientation).
+func readSessionMaps(s *conformance.Session) sdpMaps {
+	var sdps [][]byte
+	for i := len(s.Exchanges) - 1; i >= 0; i-- {
+		sdps = append(sdps, s.Exchanges[i].Answer, s.Exchanges[i].Offer)
+	}
+	return readSDPMaps(append(sdps, s.Answer, s.Offer)...)
+}
+
 func readSDPMaps(sdps ...[]byte) sdpMaps {
 	m := sdpMaps{ext: map[uint8]string{}, enc: map[uint8]string{}, apt: map[uint8]uint8{}}
 	for _, b := range sdps {
@@ -180,7 +193,7 @@ func TestCorpusPacketsDerived(t *testing.T) { conformance.ForEachDerived(t, chec
 func checkCorpusPackets(t *testing.T, s *conformance.Session) {
 	{
 		pkts := decryptOrSkip(t, s)
-		maps := readSDPMaps(s.Answer, s.Offer)
+		maps := readSessionMaps(s)
 		vp8PT, _ := maps.ptOf("VP8")
 		opusPT, _ := maps.ptOf("OPUS")
 		streams := map[string]int{}

@@ -31,7 +31,7 @@ func tsharkOrSkip(t *testing.T) string {
 func TestCorpusVP8KeyframesMatchTshark(t *testing.T) {
 	tshark := tsharkOrSkip(t)
 	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
-		maps := readSDPMaps(s.Answer, s.Offer)
+		maps := readSessionMaps(s)
 		vp8PT, ok := maps.ptOf("VP8")
 		if !ok {
 			t.Skip("no VP8 payload type in the SDPs: no keyframes to compare")

@@ -104,8 +104,11 @@ func Compute(dir, tshark string) (*Truth, error) {
 		return nil, err
 	}
 	pwds := map[string]string{} // ufrag → ice-pwd
-	for _, f := range []string{"offer.sdp", "answer.sdp"} {
-		if err := readICE(filepath.Join(dir, f), pwds); err != nil {
+	// Later exchanges (offer-2.sdp, answer-2.sdp, …) bring an ICE
+	// restart's credentials.
+	later, _ := filepath.Glob(filepath.Join(dir, "*-[0-9]*.sdp"))
+	for _, f := range append([]string{filepath.Join(dir, "offer.sdp"), filepath.Join(dir, "answer.sdp")}, later...) {
+		if err := readICE(f, pwds); err != nil {
 			return nil, err
 		}
 	}
