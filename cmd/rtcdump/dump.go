@@ -15,6 +15,7 @@ import (
 type options struct {
 	json                  bool
 	offerPath, answerPath string
+	laterPaths            []string // offer-2.sdp, answer-2.sdp, … in pairs
 	keylogPath            string
 }
 
@@ -41,7 +42,7 @@ func dumpFile(path string, opts options, out io.Writer) error {
 	d := &dumper{}
 	var cfg annotate.Config
 	if opts.offerPath != "" {
-		if cfg.SDP, err = loadSDPs(opts.offerPath, opts.answerPath); err != nil {
+		if cfg.SDP, err = loadSDPs(opts.offerPath, opts.answerPath, opts.laterPaths...); err != nil {
 			return err
 		}
 	}
@@ -58,7 +59,18 @@ func dumpFile(path string, opts options, out io.Writer) error {
 			return err
 		}
 	}
-	if d.roles, err = conformance.DeriveRoles(datagrams, offer, answer, d.hello, nil); err != nil {
+	var later []conformance.Exchange
+	for i := 0; i+1 < len(opts.laterPaths); i += 2 {
+		x := conformance.Exchange{N: i/2 + 2}
+		if x.Offer, err = os.ReadFile(opts.laterPaths[i]); err != nil {
+			return err
+		}
+		if x.Answer, err = os.ReadFile(opts.laterPaths[i+1]); err != nil {
+			return err
+		}
+		later = append(later, x)
+	}
+	if d.roles, err = conformance.DeriveRolesExchanges(datagrams, offer, answer, later, d.hello, nil); err != nil {
 		return err
 	}
 	if opts.keylogPath != "" {
@@ -119,9 +131,16 @@ func dumpFile(path string, opts options, out io.Writer) error {
 
 // loadSDPs reads the offer and answer files into an annotate.SDPInfo, the
 // answer first: its payload types and extension IDs are what was negotiated.
-func loadSDPs(offerPath, answerPath string) (*annotate.SDPInfo, error) {
+// later are the later exchanges' files in pairs (offer-2.sdp,
+// answer-2.sdp, …): the latest go first, since a renegotiation may give
+// an id the earlier answers left unused a new meaning.
+func loadSDPs(offerPath, answerPath string, later ...string) (*annotate.SDPInfo, error) {
 	info := annotate.NewSDPInfo()
-	for _, p := range []string{answerPath, offerPath} {
+	var order []string
+	for i := len(later) - 2; i >= 0; i -= 2 {
+		order = append(order, later[i+1], later[i])
+	}
+	for _, p := range append(order, answerPath, offerPath) {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return nil, err

@@ -16,10 +16,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("rtcdump", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	jsonOut := fs.Bool("json", false, "write one JSON object per frame instead of text")
-	sdps := fs.String("sdp", "", "offer.sdp,answer.sdp: ICE passwords, payload types and header extensions")
+	sdps := fs.String("sdp", "", "offer.sdp,answer.sdp[,offer-2.sdp,answer-2.sdp,…]: ICE passwords, payload types and header extensions (later pairs: renegotiations and ICE restarts, in order)")
 	keylog := fs.String("keylog", "", "NSS key log (CLIENT_RANDOM lines): decrypt SRTP/SRTCP")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: rtcdump [-json] [-sdp offer.sdp,answer.sdp] [-keylog keylog.txt] capture.pcapng")
+		fmt.Fprintln(stderr, "usage: rtcdump [-json] [-sdp offer.sdp,answer.sdp[,offer-2.sdp,answer-2.sdp,…]] [-keylog keylog.txt] capture.pcapng")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -31,12 +31,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := options{json: *jsonOut}
 	if *sdps != "" {
-		offer, answer, ok := strings.Cut(*sdps, ",")
-		if !ok {
-			fmt.Fprintln(stderr, "rtcdump: -sdp wants offer.sdp,answer.sdp")
+		paths := strings.Split(*sdps, ",")
+		if len(paths) < 2 || len(paths)%2 != 0 {
+			fmt.Fprintln(stderr, "rtcdump: -sdp wants offer.sdp,answer.sdp[,offer-2.sdp,answer-2.sdp,…]")
 			return 2
 		}
-		opts.offerPath, opts.answerPath = offer, answer
+		opts.offerPath, opts.answerPath = paths[0], paths[1]
+		opts.laterPaths = paths[2:]
 	}
 	opts.keylogPath = *keylog
 	if err := dumpFile(fs.Arg(0), opts, stdout); err != nil {

@@ -21,6 +21,10 @@ func TestRecorderFolder(t *testing.T) {
 		rec := sfu.NewRecorder(0)
 		rec.Offer(s.Offer)
 		rec.Answer(s.Answer)
+		for _, x := range s.Exchanges {
+			rec.Offer(x.Offer)
+			rec.Answer(x.Answer)
+		}
 		kl, err := os.ReadFile(filepath.Join(s.Dir, "keylog.txt"))
 		if err != nil {
 			t.Fatal(err)
@@ -34,7 +38,7 @@ func TestRecorderFolder(t *testing.T) {
 			t.Fatal(err)
 		}
 		dump := func(d, capture string) string {
-			out, errOut, code := runDump(t, "-json", "-sdp", filepath.Join(d, "offer.sdp")+","+filepath.Join(d, "answer.sdp"),
+			out, errOut, code := runDump(t, "-json", "-sdp", sdpArgDir(d, s),
 				"-keylog", filepath.Join(d, "keylog.txt"), filepath.Join(d, capture))
 			if code != 0 {
 				t.Fatalf("%s: exit %d: %s", d, code, errOut)
@@ -58,7 +62,8 @@ func TestRecorderFolder(t *testing.T) {
 				ok++
 			}
 		}
-		if ok == 0 || ok != s.Truth.Counts.SRTPOK+s.Truth.Counts.SRTCPOK || sum.Datagrams != len(s.Datagrams) {
+		media := s.Roles.HasKind("audio") || s.Roles.HasKind("video")
+		if (ok == 0 && media) || ok != s.Truth.Counts.SRTPOK+s.Truth.Counts.SRTCPOK || sum.Datagrams != len(s.Datagrams) {
 			t.Errorf("%d packets authenticate, truth %d+%d", ok, s.Truth.Counts.SRTPOK, s.Truth.Counts.SRTCPOK)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"net/netip"
 	"os"
@@ -25,7 +26,16 @@ func runDump(t *testing.T, args ...string) (stdout, stderr string, code int) {
 }
 
 func sdpArg(s *conformance.Session) string {
-	return filepath.Join(s.Dir, "offer.sdp") + "," + filepath.Join(s.Dir, "answer.sdp")
+	return sdpArgDir(s.Dir, s)
+}
+
+// sdpArgDir names the SDP files of s's exchanges in dir, in order.
+func sdpArgDir(dir string, s *conformance.Session) string {
+	arg := filepath.Join(dir, "offer.sdp") + "," + filepath.Join(dir, "answer.sdp")
+	for _, x := range s.Exchanges {
+		arg += fmt.Sprintf(",%s,%s", filepath.Join(dir, fmt.Sprintf("offer-%d.sdp", x.N)), filepath.Join(dir, fmt.Sprintf("answer-%d.sdp", x.N)))
+	}
+	return arg
 }
 
 // jsonRecords splits -json output into frame records and the summary.
@@ -191,8 +201,10 @@ func TestCorpusDecrypt(t *testing.T) {
 		if okRTP != c.SRTPOK || okRTCP != c.SRTCPOK {
 			t.Errorf("auth ok: %d SRTP, %d SRTCP; truth %d, %d", okRTP, okRTCP, c.SRTPOK, c.SRTCPOK)
 		}
-		if keyframes == 0 {
+		if keyframes == 0 && s.Roles.HasKind("video") {
 			t.Error("no video keyframe found")
+		} else if keyframes == 0 {
+			t.Log("no video section: no keyframe to find")
 		}
 		got := map[string]int{}
 		for _, st := range sum.Streams {
@@ -392,7 +404,7 @@ func TestDerivedDecrypt(t *testing.T) {
 		if err := f.WriteDir(dir); err != nil {
 			t.Fatal(err)
 		}
-		out, errOut, code := runDump(t, "-json", "-sdp", filepath.Join(dir, "offer.sdp")+","+filepath.Join(dir, "answer.sdp"),
+		out, errOut, code := runDump(t, "-json", "-sdp", sdpArgDir(dir, orig),
 			"-keylog", filepath.Join(dir, "keylog.txt"), filepath.Join(dir, "session.pcap"))
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
