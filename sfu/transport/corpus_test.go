@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,9 +21,16 @@ import (
 // §7.2.2), its answers to the server's own checks (full ICE) with the
 // browser's (the responder's, §7.3).
 type corpusICE struct {
-	pwd, remotePwd  string
+	// server and browser are each side's credentials: the first
+	// exchange's, then every ICE restart's.
+	server, browser []conformance.ICECredentials
 	stunOK, stunBad atomic.Int64
 	rtp, rtcp       atomic.Int64
+}
+
+// credentials lists p's credential generations.
+func credentials(p *conformance.Peer) []conformance.ICECredentials {
+	return append([]conformance.ICECredentials{p.ICE}, p.LaterICE...)
 }
 
 func (h *corpusICE) HandleSTUN(msg []byte, _ netip.AddrPort) transport.STUNVerdict {
@@ -31,11 +39,28 @@ func (h *corpusICE) HandleSTUN(msg []byte, _ netip.AddrPort) transport.STUNVerdi
 		h.stunBad.Add(1)
 		return transport.STUNRejected
 	}
-	pwd := h.pwd
-	if m.Type.Class != stun.ClassRequest {
-		pwd = h.remotePwd
+	// A request is signed with the password of the server ufrag its
+	// USERNAME names (RFC 8445 §7.2.2); an answer to the server's own
+	// check with the browser's, of whichever generation.
+	var pwds []string
+	if m.Type.Class == stun.ClassRequest {
+		u, _ := m.Username()
+		recv, _, _ := strings.Cut(string(u), ":")
+		for _, c := range h.server {
+			if c.Ufrag == recv {
+				pwds = append(pwds, c.Pwd)
+			}
+		}
+	} else {
+		for _, c := range h.browser {
+			pwds = append(pwds, c.Pwd)
+		}
 	}
-	if stun.NewShortTermIntegrity(pwd).Check(&m) != nil {
+	ok := false
+	for _, pwd := range pwds {
+		ok = ok || stun.NewShortTermIntegrity(pwd).Check(&m) == nil
+	}
+	if !ok {
 		h.stunBad.Add(1)
 		return transport.STUNRejected
 	}
@@ -72,9 +97,17 @@ func routeBrowserTraffic(t *testing.T, s *conformance.Session) {
 			t.Fatal(err)
 		}
 		defer m.Close()
-		h := &corpusICE{pwd: s.ServerICE.Pwd, remotePwd: s.BrowserICE.Pwd}
-		if _, err := m.AddPeer(s.ServerICE.Ufrag, h); err != nil {
+		h := &corpusICE{server: credentials(s.Roles.ServerPeer()), browser: credentials(s.Roles.BrowserPeer())}
+		p, err := m.AddPeer(s.ServerICE.Ufrag, h)
+		if err != nil {
 			t.Fatal(err)
+		}
+		// An ICE restart's new ufrag routes to the same peer, as the SFU
+		// adds it (sfu/ice_restart.go).
+		for _, c := range h.server[1:] {
+			if err := p.AddUfrag(c.Ufrag); err != nil {
+				t.Fatal(err)
+			}
 		}
 		socks := map[netip.AddrPort]*net.UDPConn{}
 		bound := map[netip.AddrPort]bool{}
