@@ -47,7 +47,15 @@ func goldenDigest(t *testing.T, dir, capture, name string, json, sdp, keys bool)
 		args = append(args, "-json")
 	}
 	if sdp {
-		args = append(args, "-sdp", filepath.Join(dir, "offer.sdp")+","+filepath.Join(dir, "answer.sdp"))
+		arg := filepath.Join(dir, "offer.sdp") + "," + filepath.Join(dir, "answer.sdp")
+		for n := 2; ; n++ { // the later exchanges, when the session has them
+			o, a := filepath.Join(dir, fmt.Sprintf("offer-%d.sdp", n)), filepath.Join(dir, fmt.Sprintf("answer-%d.sdp", n))
+			if _, err := os.Stat(o); err != nil {
+				break
+			}
+			arg += "," + o + "," + a
+		}
+		args = append(args, "-sdp", arg)
 	}
 	if keys {
 		args = append(args, "-keylog", filepath.Join(dir, "keylog.txt"))
