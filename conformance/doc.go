@@ -14,6 +14,8 @@
 //	session.pcapng  every UDP datagram on one peer's ports (or session.pcap)
 //	offer.sdp       the offer, exactly as sent
 //	answer.sdp      the answer
+//	offer-N.sdp     optional, N = 2, 3, …: later exchanges in order (renegotiations,
+//	answer-N.sdp    ICE restarts; either side may offer): Session.Exchanges
 //	keylog.txt      DTLS master secret, NSS key log format
 //	meta.json       optional: what else is known ("browser": "offerer"/"answerer")
 //	truth.json      optional: counts computed by independent tools (see Truth, bench/truth)

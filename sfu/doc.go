@@ -31,7 +31,8 @@
 //     changes (a publisher leaving and another arriving, a new SSRC). Video
 //     (VP8, VP9, H264) starts on a keyframe.
 //   - RTCP termination (RFC 3550 §6): the SFU sends its own receiver
-//     reports to publishers and sender reports to subscribers, each with
+//     reports to publishers and sender reports to subscribers (a room
+//     participant, both at once, gets both, in two compounds), each with
 //     SDES CNAME; PLI and FIR from subscribers become PLIs to the publisher,
 //     at most one per 500 ms per track (RFC 4585 §6.3.1, RFC 5104 §4.3.1); a
 //     new subscriber triggers one as soon as its DTLS is up (nothing is
