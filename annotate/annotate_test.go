@@ -17,9 +17,21 @@ import (
 // once the handshake is over (at the first SRTP or SRTCP datagram).
 func liveAnnotate(t *testing.T, s *conformance.Session) []*annotate.Record {
 	t.Helper()
-	info, err := annotate.ParseSDPs(s.Offer, s.Answer)
-	if err != nil {
-		t.Fatal(err)
+	// The later exchanges first, the latest first (a renegotiation may
+	// give an id the earlier answers left unused a new meaning), then the
+	// first answer and offer, as the inspector learns them.
+	info := annotate.NewSDPInfo()
+	for i := len(s.Exchanges) - 1; i >= 0; i-- {
+		for _, b := range [][]byte{s.Exchanges[i].Answer, s.Exchanges[i].Offer} {
+			if err := info.Add("later", b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, b := range [][]byte{s.Answer, s.Offer} {
+		if err := info.Add("first", b); err != nil {
+			t.Fatal(err)
+		}
 	}
 	a, err := annotate.New(annotate.Config{SDP: info})
 	if err != nil {
@@ -90,7 +102,7 @@ func TestLiveCorpus(t *testing.T) {
 		if stunOK != c.STUN || rtpOK != c.SRTPOK || rtcpOK != c.SRTCPOK {
 			t.Errorf("verified STUN %d/%d, SRTP %d/%d, SRTCP %d/%d (truth)", stunOK, c.STUN, rtpOK, c.SRTPOK, rtcpOK, c.SRTCPOK)
 		}
-		if keyframes == 0 || rtcpPackets < rtcpOK {
+		if (keyframes == 0 && s.Roles.HasKind("video")) || rtcpPackets < rtcpOK {
 			t.Errorf("%d keyframes, %d RTCP packets in %d compounds", keyframes, rtcpPackets, rtcpOK)
 		}
 		sum.Finish()
