@@ -150,6 +150,7 @@ func capture(ctx context.Context, o *options, k browsertest.Kind, sc scenario, i
 	if st := rec.Stats(); st.Truncated {
 		return fmt.Errorf("the recording is truncated: %+v", st)
 	}
+	snapshotAt := time.Now()
 	files := rec.Files()
 	dumpNote := "dumpcap not installed: not cross-checked"
 	if dump != nil {
@@ -157,7 +158,7 @@ func capture(ctx context.Context, o *options, k browsertest.Kind, sc scenario, i
 		if err != nil {
 			return fmt.Errorf("dumpcap: %w", err)
 		}
-		if dumpNote, err = compareCaptures(files[0].Data, wire); err != nil {
+		if dumpNote, err = compareCaptures(files[0].Data, wire, snapshotAt); err != nil {
 			return fmt.Errorf("%w (dumpcap: %s)", err, dump.report())
 		}
 	}

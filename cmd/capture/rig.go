@@ -247,9 +247,10 @@ func (r *rig) quiesce() (json.RawMessage, error) {
 }
 
 // stop ends the session's traffic before the recording is taken: the
-// browsers are killed, then (once the SFU has read what they sent last)
-// the synthetic participant and the SFU close, so nothing crosses the
-// socket after the snapshot and a dumpcap capture can match it exactly.
+// browsers are killed and (once the SFU has read what they sent last) the
+// synthetic participant leaves. The SFU stays open until the recording
+// and the dumpcap capture are taken: a datagram its sender workers record
+// while the socket closes under them never reaches the wire.
 func (r *rig) stop() {
 	for _, b := range r.browsers {
 		b.kill()
@@ -259,12 +260,12 @@ func (r *rig) stop() {
 	if r.synth != nil {
 		r.synth.Close()
 	}
-	r.srv.Close()
 	time.Sleep(200 * time.Millisecond)
 }
 
 func (r *rig) close() {
 	r.stop()
+	r.srv.Close()
 	r.hs.Close()
 	os.RemoveAll(r.tmp)
 }
