@@ -190,7 +190,6 @@ func capture(ctx context.Context, o *options, k browsertest.Kind, sc scenario, i
 		"scenario_doc":    sc.doc,
 		"browser_version": version,
 		"browser_name":    tag,
-		"browser":         "offerer",
 		"server":          "plainrtc SFU (sfu package, in-process), ICE-lite, answers the join and offers every later change; the browser answers those",
 		"roles": map[string]any{
 			"offerer":     s.Roles.Peer(s.Roles.Browser).ICE.Ufrag + " (the browser)",
