@@ -154,6 +154,9 @@ func capture(ctx context.Context, o *options, k browsertest.Kind, sc scenario, i
 	files := rec.Files()
 	dumpNote := "dumpcap not installed: not cross-checked"
 	if dump != nil {
+		// A datagram is recorded just before its write: let the writes of
+		// the last ones recorded reach the wire (later ones are ignored).
+		time.Sleep(300 * time.Millisecond)
 		wire, err := dump.stop()
 		if err != nil {
 			return fmt.Errorf("dumpcap: %w", err)
