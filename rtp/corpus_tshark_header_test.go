@@ -17,6 +17,7 @@ import (
 func TestCorpusHeadersMatchTshark(t *testing.T) {
 	tshark := tsharkOrSkip(t)
 	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+		t.Parallel() // each folder waits on its own tshark process
 		pkts := decryptOrSkip(t, s)
 		path := writeClearPcap(t, pkts)
 		lines := runTshark(t, tshark, path, s.Server.Port(), nil,

@@ -31,6 +31,7 @@ func tsharkOrSkip(t *testing.T) string {
 func TestCorpusVP8KeyframesMatchTshark(t *testing.T) {
 	tshark := tsharkOrSkip(t)
 	conformance.ForEachSession(t, func(t *testing.T, s *conformance.Session) {
+		t.Parallel() // each folder waits on its own tshark process
 		maps := readSessionMaps(s)
 		vp8PT, ok := maps.ptOf("VP8")
 		if !ok {
