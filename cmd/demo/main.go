@@ -49,7 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := sfu.New(sfu.Config{UDP: netip.AddrPortFrom(o.ip, uint16(o.udp)), Advertise: o.advertise, Logger: log,
-		MaxRooms: o.maxRooms, MaxParticipants: o.maxParticipants, MaxTracks: o.maxTracks, MaxChat: o.maxChat})
+		MaxRooms: o.maxRooms, MaxParticipants: o.maxParticipants, MaxTracks: o.maxTracks, MaxChat: o.maxChat,
+		Inspector: o.inspector})
 	if err != nil {
 		return err
 	}
