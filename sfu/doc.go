@@ -154,6 +154,8 @@
 // .../capture (zip). Deviations: SCTP and DCEP are shown from the
 // session's data channel code, not decoded from the wire (they are inside
 // DTLS); RTP loss is RFC 3550 §A.3's expected − received per second,
-// without reordering windows; jitter (RFC 3550 §A.8) uses the inspector's
-// read time, which lags the socket's under load.
+// without reordering windows; jitter (RFC 3550 §A.8) is computed from the
+// times the socket read (in) or wrote (out) each packet, so for what the
+// SFU sends it is the SFU's own send jitter; at most 64 streams per
+// session are summed (more SSRCs at once are left out).
 package sfu

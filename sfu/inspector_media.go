@@ -14,6 +14,9 @@ import (
 // mediaWindow is the period of the RTP and RTCP summaries.
 const mediaWindow = time.Second
 
+// inspectMaxStreams bounds the RTP streams a session's inspector sums.
+const inspectMaxStreams = 64
+
 // mediaStats sums RTP per stream (direction and SSRC) and RTCP per
 // direction and packet type, for one line each per mediaWindow.
 type mediaStats struct {
@@ -67,6 +70,12 @@ func (m *mediaStats) rtp(at time.Time, dir string, r *annotate.Record) {
 	id := streamID{dir, h.SSRC}
 	st := m.streams[id]
 	if st == nil {
+		if len(m.streams) >= inspectMaxStreams {
+			m.forgetIdle()
+			if len(m.streams) >= inspectMaxStreams {
+				return // an SSRC spray: the summaries stay readable
+			}
+		}
 		st = &inspectStream{}
 		m.streams[id] = st
 	}
@@ -87,6 +96,15 @@ func (m *mediaStats) rtp(at time.Time, dir string, r *annotate.Record) {
 	if st.rate != 0 && !strings.HasPrefix(strings.ToLower(st.codec), "rtx/") {
 		arrival := uint32(uint64(at.UnixNano()) * uint64(st.rate) / 1e9)
 		st.jitter.Update(arrival, h.Timestamp)
+	}
+}
+
+// forgetIdle drops the streams without a packet in the current window.
+func (m *mediaStats) forgetIdle() {
+	for id, st := range m.streams {
+		if st.packets == 0 && st.authFailed == 0 {
+			delete(m.streams, id)
+		}
 	}
 }
 
