@@ -29,6 +29,7 @@ var inspectPool = sync.Pool{New: func() any { return &inspectItem{b: make([]byte
 // datagrams: a completed offer/answer exchange, the DTLS result, a data
 // channel event, its end. They are never dropped.
 type inspectControl struct {
+	at            time.Time // when it happened: explained after the datagrams before it
 	offer, answer []byte
 	handshake     *handshakeInfo
 	event         *inspectLine // a line as is (SCTP, DCEP)
@@ -130,6 +131,7 @@ func (in *inspector) SessionEnded(reason string) {
 }
 
 func (in *inspector) control(c inspectControl) {
+	c.at = time.Now()
 	in.mu.Lock()
 	in.ctl = append(in.ctl, c)
 	in.mu.Unlock()
@@ -149,12 +151,15 @@ func (in *inspector) run(done <-chan struct{}) {
 	for {
 		select {
 		case it := <-in.queue:
-			in.controls()
+			in.controlsUpTo(it.at)
 			in.datagram(it)
+			if len(in.queue) == 0 {
+				in.controlsUpTo(time.Time{})
+			}
 		case <-in.wake:
-			in.controls()
+			in.drain()
 		case now := <-tick.C:
-			in.controls()
+			in.drain()
 			in.flush(now)
 		case <-in.ended:
 			in.finish()
@@ -167,19 +172,26 @@ func (in *inspector) run(done <-chan struct{}) {
 	}
 }
 
-// finish explains what is still queued and writes the session's last lines.
-func (in *inspector) finish() {
+// drain explains the queued datagrams and the controls, in the order they
+// happened: a control (the handshake's result, an exchange) comes after
+// the datagrams the socket saw before it.
+func (in *inspector) drain() {
 	for {
 		select {
 		case it := <-in.queue:
-			in.controls()
+			in.controlsUpTo(it.at)
 			in.datagram(it)
 			continue
 		default:
 		}
 		break
 	}
-	in.controls()
+	in.controlsUpTo(time.Time{})
+}
+
+// finish explains what is still queued and writes the session's last lines.
+func (in *inspector) finish() {
+	in.drain()
 	now := time.Now()
 	in.flush(now)
 	in.mu.Lock()
@@ -188,24 +200,29 @@ func (in *inspector) finish() {
 	in.lines.emitAlways(now, &inspectLine{Layer: "session", Summary: "session ended: " + reason, Count: 1})
 }
 
-func (in *inspector) controls() {
+// controlsUpTo explains the controls that happened before t (all of them
+// when t is zero).
+func (in *inspector) controlsUpTo(t time.Time) {
 	if !in.hasCtl.Load() {
 		return
 	}
 	in.mu.Lock()
-	cs := in.ctl
-	in.ctl = nil
-	in.hasCtl.Store(false)
+	n := 0
+	for n < len(in.ctl) && (t.IsZero() || !in.ctl[n].at.After(t)) {
+		n++
+	}
+	cs := in.ctl[:n:n]
+	in.ctl = in.ctl[n:]
+	in.hasCtl.Store(len(in.ctl) > 0)
 	in.mu.Unlock()
-	now := time.Now()
 	for _, c := range cs {
 		switch {
 		case c.answer != nil:
-			in.lines.exchange(now, c.offer, c.answer)
+			in.lines.exchange(c.at, c.offer, c.answer)
 		case c.handshake != nil:
-			in.lines.handshake(now, *c.handshake)
+			in.lines.handshake(c.at, *c.handshake)
 		case c.event != nil:
-			in.lines.emit(now, c.event)
+			in.lines.emit(c.at, c.event)
 		}
 	}
 }

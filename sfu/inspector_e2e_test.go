@@ -241,7 +241,7 @@ func TestInspectorEndToEnd(t *testing.T) {
 		}
 	}
 	if l := find(lines, ssrcIn(video.SSRC)); l != nil {
-		if kf := strings.Contains(l.Summary, "keyframes") && !strings.Contains(l.Summary, " 0 keyframes"); !kf {
+		if kf := strings.Contains(l.Summary, "keyframes ") && !strings.Contains(l.Summary, "keyframes 0"); !kf {
 			t.Errorf("Ann's VP8 keyframes are not counted: %s", l.Summary)
 		}
 		if !strings.Contains(l.Summary, "VP8/90000") || !strings.Contains(l.Summary, "lost 0") {

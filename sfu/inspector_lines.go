@@ -302,7 +302,7 @@ func dirIndex(dir string) int {
 // flush writes the windows that are due (all of them when the session ends).
 func (b *lineBuilder) flush(now time.Time) {
 	b.media.flush(b, now)
-	if w := &b.stunWin; !w.start.IsZero() && now.Sub(w.start) >= stunWindow {
+	if w := &b.stunWin; !w.start.IsZero() && now.Sub(w.start) >= stunWindow-windowSlack {
 		n := w.requests + w.responses + w.errors + w.indications
 		sum := fmt.Sprintf("consent freshness: %d Binding requests, %d success responses", w.requests, w.responses)
 		if w.errors > 0 {
@@ -317,7 +317,7 @@ func (b *lineBuilder) flush(now time.Time) {
 	}
 	for i := range b.sctp {
 		w := &b.sctp[i]
-		if w.start.IsZero() || now.Sub(w.start) < sctpWindow {
+		if w.start.IsZero() || now.Sub(w.start) < sctpWindow-windowSlack {
 			continue
 		}
 		dir := [2]string{"in", "out"}[i]

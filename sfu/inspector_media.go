@@ -14,6 +14,10 @@ import (
 // mediaWindow is the period of the RTP and RTCP summaries.
 const mediaWindow = time.Second
 
+// windowSlack lets a window close on the tick that ends it although the
+// ticker fires a little early or the last flush ran a little late.
+const windowSlack = 100 * time.Millisecond
+
 // inspectMaxStreams bounds the RTP streams a session's inspector sums.
 const inspectMaxStreams = 64
 
@@ -155,7 +159,7 @@ func codecClockRate(codec string) uint32 {
 
 // flush writes one line per stream and per RTCP type seen in the window.
 func (m *mediaStats) flush(b *lineBuilder, now time.Time) {
-	if m.start.IsZero() || now.Sub(m.start) < mediaWindow {
+	if m.start.IsZero() || now.Sub(m.start) < mediaWindow-windowSlack {
 		return
 	}
 	secs := now.Sub(m.start).Seconds()
@@ -209,7 +213,7 @@ func (st *inspectStream) line(id streamID, secs float64) *inspectLine {
 		d = append(d, detail(0, "jitter", fmt.Sprintf("%.1f ms (%d timestamp units at %d Hz)", ms, st.jitter.Value(), st.rate), "RFC 3550 §6.4.1"))
 	}
 	if kfRef := keyframeDoc(st.codec); kfRef != "" {
-		sum += fmt.Sprintf(", %d keyframes", st.keyframes)
+		sum += fmt.Sprintf(", keyframes %d", st.keyframes)
 		d = append(d, detail(0, "keyframes", strconv.Itoa(st.keyframes), kfRef))
 	}
 	if st.authFailed > 0 {
