@@ -9,8 +9,8 @@ import (
 )
 
 // inspectKeepalive is the period of the SSE comment that keeps proxies
-// and browsers from timing the inspector stream out.
-const inspectKeepalive = 15 * time.Second
+// and browsers from timing the inspector stream out (a variable for tests).
+var inspectKeepalive = 15 * time.Second
 
 // inspectionFor finds the inspection a request names and checks its
 // token: 404 when the inspector is off or the participant unknown, 403
