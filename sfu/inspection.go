@@ -46,6 +46,7 @@ func (s *Server) newInspection(x *session, room string) *inspection {
 // is held.
 func (s *Server) startInspection(x *session, ins *inspection) {
 	if !s.goLocked(x, func() { ins.in.run(s.done) }) {
+		ins.in.stopped.Store(true)
 		ins.in.feed.close()
 	}
 	s.mu.Lock()

@@ -46,6 +46,7 @@ type inspector struct {
 	sfuIsClient   bool   // our DTLS role: which keys protect which direction
 	sfuFP         string // our a=fingerprint value: who made an offer
 	queue         chan *inspectItem
+	stopped       atomic.Bool // the goroutine has ended: Datagram returns at once
 	notInspected  atomic.Uint64
 	feed          *inspectFeed
 	pendingOffer  []byte // Offer waits here for its Answer; under mu
@@ -76,6 +77,9 @@ func newInspector(start time.Time, local netip.AddrPort, sfuIsClient bool, sfuFP
 // when the queue is full, the datagram is counted as not inspected. It
 // never blocks.
 func (in *inspector) Datagram(at time.Time, src, dst netip.AddrPort, b []byte) {
+	if in.stopped.Load() {
+		return
+	}
 	if len(in.queue) == cap(in.queue) {
 		in.notInspected.Add(1)
 		return
@@ -198,6 +202,17 @@ func (in *inspector) finish() {
 	reason := in.endReason
 	in.mu.Unlock()
 	in.lines.emitAlways(now, &inspectLine{Layer: "session", Summary: "session ended: " + reason, Count: 1})
+	// Datagrams the session still writes (a close_notify) are not
+	// queued any more; what is queued goes back to the pool.
+	in.stopped.Store(true)
+	for {
+		select {
+		case it := <-in.queue:
+			inspectPool.Put(it)
+		default:
+			return
+		}
+	}
 }
 
 // controlsUpTo explains the controls that happened before t (all of them
