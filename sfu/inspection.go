@@ -62,6 +62,9 @@ func (s *Server) startInspection(x *session, ins *inspection) {
 // tells its observers; x's room lock is held.
 func (s *Server) endInspection(x *session, reason string) {
 	x.sawEnd(reason)
+	if !s.cfg.Inspector {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if ins := s.inspections[x.id]; ins != nil && ins.ended.IsZero() {
