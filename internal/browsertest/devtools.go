@@ -40,12 +40,13 @@ type cdpAnswer struct {
 
 // LaunchDevTools starts headless Chromium with the fake devices of
 // [Launch], a fresh profile and a window of width×height, driven over
-// the DevTools pipe. The process group is killed when the test ends.
-func LaunchDevTools(t testing.TB, width, height int) *DevTools {
+// the DevTools pipe, and extra flags. The process group is killed when
+// the test ends.
+func LaunchDevTools(t testing.TB, width, height int, extra ...string) *DevTools {
 	t.Helper()
 	bin := Require(t, Chromium)
 	profile := t.TempDir()
-	args := append(append([]string{}, chromiumFlags...), "--user-data-dir="+profile,
+	args := append(append(append([]string{}, chromiumFlags...), extra...), "--user-data-dir="+profile,
 		"--remote-debugging-pipe", fmt.Sprintf("--window-size=%d,%d", width, height),
 		"--hide-scrollbars", "--force-device-scale-factor=1", "about:blank")
 	// Our ends: we write commands to toChrome, read answers from fromChrome.
@@ -178,14 +179,23 @@ func (d *DevTools) Open(url string, width, height int) (*Page, error) {
 		return nil, err
 	}
 	p := &Page{d: d, session: att.SessionID}
-	if err := d.Call(p.session, "Emulation.setDeviceMetricsOverride", map[string]any{
-		"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}, nil); err != nil {
+	if err := p.SetViewport(width, height, false); err != nil {
 		return nil, err
 	}
 	if err := d.Call(p.session, "Page.navigate", map[string]any{"url": url}, nil); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// SetViewport makes the page's window width×height CSS pixels, as a
+// phone's (touch, mobile viewport) when mobile.
+func (p *Page) SetViewport(width, height int, mobile bool) error {
+	if err := p.d.Call(p.session, "Emulation.setDeviceMetricsOverride", map[string]any{
+		"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}, nil); err != nil {
+		return err
+	}
+	return p.d.Call(p.session, "Emulation.setTouchEmulationEnabled", map[string]any{"enabled": mobile}, nil)
 }
 
 // Eval evaluates a JavaScript expression in the page (awaiting a promise)

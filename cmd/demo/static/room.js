@@ -383,14 +383,31 @@
     S.tiles.delete(id);
     layoutTiles();
   }
-  // layoutTiles picks the number of grid columns for the number of tiles.
+  // layoutTiles fits the tiles (16:9) into the stage: of every column
+  // count, the one that makes the tiles largest. A narrow window stacks
+  // the chat below, so there the tiles get most of the screen's height.
   function layoutTiles() {
-    const n = S.tiles.size;
-    const cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4;
-    $('tiles').style.setProperty('--cols', cols);
-    $('tiles').style.setProperty('--rows', Math.max(1, Math.ceil(n / cols)));
-    $('tiles').dataset.count = n;
+    const box = $('tiles');
+    const n = Math.max(1, S.tiles.size);
+    const narrow = matchMedia('(max-width: 720px)').matches;
+    const gap = 10;
+    const W = box.clientWidth || $('stage').clientWidth || 800;
+    const H = narrow ? Math.max(200, window.innerHeight * 0.62) : ($('stage').clientHeight || 600);
+    const aspect = narrow && n <= 2 ? 4 / 3 : 16 / 9;
+    let best = {cols: 1, w: 0};
+    for (let cols = 1; cols <= n; cols++) {
+      const rows = Math.ceil(n / cols);
+      const w = Math.min((W - gap * (cols - 1)) / cols, ((H - gap * (rows - 1)) / rows) * aspect);
+      if (w > best.w) best = {cols, w};
+    }
+    box.style.setProperty('--cols', best.cols);
+    box.style.setProperty('--tile-w', Math.floor(best.w) + 'px');
+    box.style.setProperty('--aspect', aspect === 16 / 9 ? '16 / 9' : '4 / 3');
+    box.dataset.count = S.tiles.size;
   }
+  if (window.ResizeObserver) new ResizeObserver(() => layoutTiles()).observe($('stage'));
+  window.addEventListener('resize', () => layoutTiles());
+
   // renderTile shows video or the avatar, the name and the mic-muted mark.
   function renderTile(t) {
     const self = t.id === S.id;
