@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/plainrtc/plainrtc/internal/browsertest"
+	"github.com/plainrtc/plainrtc/sfu"
 )
 
 // tileState is one tile of a room page as its "tiles" report shows it,
@@ -212,5 +213,102 @@ func TestAppPrivateRoomTwoBrowsers(t *testing.T) {
 	})
 	if a, code := r.room(t, room); code != http.StatusOK || len(a.Participants) != 1 || a.Participants[0].ID != ben {
 		t.Errorf("API after Ava left: %d %+v, want only Ben", code, a.Participants)
+	}
+}
+
+// bannerReport is a "banner" report: the kind (the #banner's class) and
+// its text.
+type bannerReport struct {
+	Name, Banner, Text string
+}
+
+func (r *roomRig) waitBanner(t *testing.T, name, kind string) bannerReport {
+	t.Helper()
+	var got bannerReport
+	_, ok := r.col.Wait(startTimeout, func(rep browsertest.Report) bool {
+		var b bannerReport
+		if rep.Kind != "banner" || rep.Decode(&b) != nil || b.Name != name || b.Banner != kind {
+			return false
+		}
+		got = b
+		return true
+	})
+	if !ok {
+		t.Fatalf("%s's page showed no %q banner; reports:\n%s", name, kind, r.dump())
+	}
+	t.Logf("%s's page: %s banner: %s", name, kind, got.Text)
+	return got
+}
+
+// Errors a person understands, and joining without any device, in
+// Chromium: a full room (503) and a room name the server refuses (400)
+// each show their banner with the server's reason; a page that joins
+// from the pre-join's "without microphone or camera" button sends
+// nothing, and receives and shows the one who talks.
+func TestAppErrorsAndListenOnly(t *testing.T) {
+	browsertest.Require(t, browsertest.Chromium)
+	r := newRoomRigWith(t, "127.0.0.1", func(c *sfu.Config) {
+		c.MaxParticipants = 2
+		c.ConnectTimeout = 5 * time.Minute // the silent members stay
+	})
+
+	// A room already holding its two (silent) members refuses the third.
+	joinSilently(t, r.url, "full", "One", 1)
+	joinSilently(t, r.url, "full", "Two", 2)
+	r.launch(t, browsertest.Chromium, "full", "Third", "&video=0")
+	if b := r.waitBanner(t, "Third", "room-full"); !strings.Contains(b.Text, "full") {
+		t.Errorf("room-full banner says %q", b.Text)
+	}
+	// A control character is not in any room name.
+	browsertest.Launch(t, browsertest.Chromium, r.url+"/r/%01?name=Odd&autojoin=1&report=1&video=0")
+	if b := r.waitBanner(t, "Odd", "bad-room"); !strings.Contains(b.Text, "control character") {
+		t.Errorf("bad-room banner does not give the server's reason: %q", b.Text)
+	}
+
+	// Both pages also report the failed join as an error (test mode):
+	// wait for those, then look only at what comes after.
+	for _, name := range []string{"Third", "Odd"} {
+		if _, ok := r.col.Wait(flowTimeout, func(rep browsertest.Report) bool {
+			return rep.Kind == "error" && strings.Contains(string(rep.Raw), `"name":"`+name+`"`)
+		}); !ok {
+			t.Fatalf("%s's failed join was not reported as an error", name)
+		}
+	}
+	since := r.mark()
+
+	// Listen-only: Sia talks with camera and microphone; Lu joins from the
+	// pre-join screen without devices.
+	r.launch(t, browsertest.Chromium, "listen", "Sia", "")
+	sia := r.wait(t, startTimeout, since, "welcome", "Sia", nil).ID
+	d := browsertest.LaunchDevTools(t, 1024, 700)
+	page, err := d.Open(r.url+"/r/listen?name=Lu", 1024, 700)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, page.WaitFor(`document.getElementById('mic-select').options.length > 1 && !document.getElementById('prejoin').hidden`, startTimeout))
+	must(t, page.Eval(`document.getElementById('join-listen').click(); true`, nil))
+	must(t, page.WaitFor(`plainrtc.joined && plainrtc.tiles.some(t => t.id === `+jsString(sia)+` && t.hasVideo)`, startTimeout))
+	var got struct {
+		Outbound []any
+		Inbound  []struct {
+			Kind, From      string
+			PacketsReceived float64
+		}
+		Live []string
+	}
+	must(t, page.WaitFor(`plainrtc.stats().then(s => s.inbound.filter(i => i.packetsReceived > 20).length === 2)`, flowTimeout))
+	must(t, page.Eval(`plainrtc.stats().then(s => ({outbound: s.outbound, inbound: s.inbound,
+		live: plainrtc.localTracks.filter(t => t.readyState === 'live').map(t => t.kind)}))`, &got))
+	if len(got.Outbound) != 0 || len(got.Live) != 0 {
+		t.Errorf("listen-only page sends %v with live local tracks %v; want nothing", got.Outbound, got.Live)
+	}
+	for _, in := range got.Inbound {
+		if in.From != sia {
+			t.Errorf("listen-only page receives %s from %q, want from Sia (%s)", in.Kind, in.From, sia)
+		}
+	}
+	t.Logf("listen-only page receives %+v", got.Inbound)
+	if a, _ := r.room(t, "listen"); len(a.Participants) != 2 {
+		t.Errorf("API: %d participants in the listen room, want Sia and Lu", len(a.Participants))
 	}
 }

@@ -225,14 +225,14 @@ func (p *Page) Eval(expr string, result any) error {
 	return nil
 }
 
-// WaitFor evaluates expr every 200 ms until it is true, or fails after
-// timeout.
+// WaitFor evaluates expr every 200 ms until it is true (or a promise
+// of true), or fails after timeout.
 func (p *Page) WaitFor(expr string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	var last error
 	for time.Now().Before(deadline) {
 		var ok bool
-		if last = p.Eval("!!("+expr+")", &ok); last == nil && ok {
+		if last = p.Eval("Promise.resolve(("+expr+")).then(v => !!v)", &ok); last == nil && ok {
 			return nil
 		}
 		time.Sleep(200 * time.Millisecond)

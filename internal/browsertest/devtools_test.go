@@ -27,6 +27,12 @@ func TestDevToolsEvalAndScreenshot(t *testing.T) {
 	if err := p.WaitFor("window.answer === 42", 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
+	if err := p.WaitFor("Promise.resolve(false)", time.Second); err == nil {
+		t.Fatal("WaitFor took a promise of false for true")
+	}
+	if err := p.WaitFor("new Promise(r => setTimeout(() => r(window.answer), 50))", 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
 	var got int
 	if err := p.Eval("window.answer + 1", &got); err != nil || got != 43 {
 		t.Fatalf("Eval = %d, %v; want 43", got, err)
