@@ -312,3 +312,18 @@ func TestAppErrorsAndListenOnly(t *testing.T) {
 		t.Errorf("API: %d participants in the listen room, want Sia and Lu", len(a.Participants))
 	}
 }
+
+// Firefox never pairs loopback candidates: against a server that
+// advertises only 127.0.0.1 the page says so at once, with the -ip hint,
+// instead of waiting in silence for ICE to give up.
+func TestAppFirefoxLoopbackHint(t *testing.T) {
+	browsertest.Require(t, browsertest.Firefox)
+	r := newRoomRig(t, "127.0.0.1")
+	r.launch(t, browsertest.Firefox, "loop", "Fox", "&video=0")
+	b := r.waitBanner(t, "Fox", "connection")
+	for _, want := range []string{"127.0.0.1", "Firefox does not use loopback candidates", "-ip"} {
+		if !strings.Contains(b.Text, want) {
+			t.Errorf("connection banner %q does not say %q", b.Text, want)
+		}
+	}
+}
