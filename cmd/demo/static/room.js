@@ -198,6 +198,7 @@
     $('left-view').hidden = phase !== 'left';
     $('room').hidden = phase !== 'room';
     $('controls').hidden = phase !== 'room';
+    if (phase === 'room') requestAnimationFrame(() => layoutTiles());
   }
   function setState(text, cls) {
     const s = $('state');
@@ -391,8 +392,12 @@
     const n = Math.max(1, S.tiles.size);
     const narrow = matchMedia('(max-width: 720px)').matches;
     const gap = 10;
-    const W = box.clientWidth || $('stage').clientWidth || 800;
-    const H = narrow ? Math.max(200, window.innerHeight * 0.62) : ($('stage').clientHeight || 600);
+    // From the window, not from the stage's own height, which the tiles
+    // themselves may be stretching.
+    const stage = $('stage');
+    const W = (stage.clientWidth || 812) - 12 - 4; // padding, and slack for rounding
+    const H = narrow ? Math.max(200, window.innerHeight * 0.62)
+      : Math.max(160, window.innerHeight - stage.getBoundingClientRect().top - ($('controls').offsetHeight || 76) - 30);
     const aspect = narrow && n <= 2 ? 4 / 3 : 16 / 9;
     let best = {cols: 1, w: 0};
     for (let cols = 1; cols <= n; cols++) {
