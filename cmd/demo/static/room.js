@@ -262,7 +262,8 @@
   function showPreview() {
     const v = $('preview');
     const hasVideo = !!(S.preview && S.preview.getVideoTracks().length);
-    v.srcObject = hasVideo ? S.preview : null;
+    const want = hasVideo ? S.preview : null;
+    if (v.srcObject !== want) v.srcObject = want;
     v.hidden = !hasVideo;
     $('preview-avatar').hidden = hasVideo;
     paintAvatar($('preview-avatar'), $('name').value.trim() || '?', $('name').value.trim());
@@ -982,12 +983,15 @@
   function renderControls() {
     const a = $('mute-audio'), c = $('camera');
     const micOff = !S.local.audio || S.muted.audio;
-    a.setAttribute('aria-pressed', String(!!(S.local.audio && S.muted.audio)));
+    // Stable names, pressed = the state the name says (WAI-ARIA toggle buttons).
+    a.setAttribute('aria-label', 'Mute microphone');
+    a.setAttribute('aria-pressed', String(micOff));
     a.classList.toggle('off', micOff);
     a.querySelector('span').textContent = !S.local.audio ? (S.pending.audio.length ? 'Starting…' : 'Mic on') : S.muted.audio ? 'Unmute' : 'Mute';
     a.title = !S.local.audio ? 'Turn on your microphone' : S.muted.audio ? 'Unmute your microphone' : 'Mute your microphone';
     const camOn = !!(S.local.video || S.pending.video.length);
-    c.setAttribute('aria-pressed', String(camOn));
+    c.setAttribute('aria-label', 'Camera off');
+    c.setAttribute('aria-pressed', String(!camOn));
     c.classList.toggle('off', !camOn);
     c.querySelector('span').textContent = camOn ? 'Camera off' : 'Camera on';
     c.title = camOn ? 'Turn your camera off' : 'Turn your camera on';
