@@ -102,10 +102,13 @@
     log('banner', kind, text);
     report('banner', {banner: kind, text});
   }
+  // hideBanner hides the banner, or only when it is of kind (a class or
+  // a list of them).
   function hideBanner(kind) {
     const b = $('banner');
-    if (!kind || b.className === kind) { b.hidden = true; b.className = ''; }
+    if (!kind || [].concat(kind).includes(b.className)) { b.hidden = true; b.className = ''; }
   }
+  const deviceBanners = ['permission', 'no-device', 'device-busy', 'insecure'];
   $('banner-close').onclick = () => hideBanner();
 
   // mediaError explains a getUserMedia failure (W3C Media Capture §9.2).
@@ -247,7 +250,7 @@
         $('prejoin-note').textContent = stream.getAudioTracks().length ? 'No camera found: you will join with the microphone only.' : 'No microphone found: you will join with the camera only.';
       }
     }
-    hideBanner();
+    hideBanner(deviceBanners);
     S.preview = stream;
     for (const t of stream.getTracks()) S.allTracks.push(t);
     await listDevices();
@@ -756,10 +759,17 @@
       renderControls();
     } catch (e) {
       teardown();
-      if (!S.leftOnce) setPhase('prejoin');
-      else setPhase('left');
       $('join').disabled = $('join-listen').disabled = false;
       joinError(e);
+      if (S.leftOnce) {
+        setPhase('left');
+      } else {
+        // Back to the pre-join, with the devices listed and, unless the
+        // devices were the trouble, the preview running again.
+        setPhase('prejoin');
+        if (e && e.status) startPreview().catch(err => log('preview', String(err)));
+        else listDevices().then(showPreview);
+      }
       if (params.get('autojoin') === '1' || reporting) throw e;
     }
   }
