@@ -86,7 +86,7 @@ func (r *roomRig) waitTiles(t *testing.T, timeout time.Duration, since int, name
 // speaking mark gone with it; chat with the sender's name both ways; and
 // when Ava leaves, every one of her local tracks ended (camera and
 // microphone off), the server told, and Ben's page shows the left notice
-// and drops her tile.
+// and drops her tile; then Ben leaves the same way.
 func TestAppPrivateRoomTwoBrowsers(t *testing.T) {
 	browsertest.Require(t, browsertest.Chromium)
 	browsertest.Require(t, browsertest.Firefox)
@@ -214,6 +214,28 @@ func TestAppPrivateRoomTwoBrowsers(t *testing.T) {
 	if a, code := r.room(t, room); code != http.StatusOK || len(a.Participants) != 1 || a.Participants[0].ID != ben {
 		t.Errorf("API after Ava left: %d %+v, want only Ben", code, a.Participants)
 	}
+
+	// Ben (Chromium) leaves too: his tracks end as well.
+	since = r.mark()
+	r.push(t, "Ben", map[string]any{"do": "leave"})
+	r.wait(t, flowTimeout, since, "left", "Ben", nil)
+	for i, rep := range r.col.All() {
+		var lr tilesReport
+		if i < since || rep.Kind != "left" || rep.Decode(&lr) != nil || lr.Name != "Ben" {
+			continue
+		}
+		if len(lr.Tracks) < 2 {
+			t.Errorf("Ben's leave report lists tracks %+v, want his microphone and camera", lr.Tracks)
+		}
+		for _, tr := range lr.Tracks {
+			if tr.ReadyState != "ended" {
+				t.Errorf("after leaving, Ben's local %s track is %q, want ended", tr.Kind, tr.ReadyState)
+			}
+		}
+	}
+	if a, code := r.room(t, room); code == http.StatusOK && len(a.Participants) != 0 {
+		t.Errorf("API after both left: %+v, want nobody", a.Participants)
+	}
 }
 
 // bannerReport is a "banner" report: the kind (the #banner's class) and
@@ -243,8 +265,10 @@ func (r *roomRig) waitBanner(t *testing.T, name, kind string) bannerReport {
 // Errors a person understands, and joining without any device, in
 // Chromium: a full room (503) and a room name the server refuses (400)
 // each show their banner with the server's reason; a page that joins
-// from the pre-join's "without microphone or camera" button sends
-// nothing, and receives and shows the one who talks.
+// from the pre-join's "without microphone or camera" button, in a browser
+// that blocks sound until a gesture, shows the click-to-listen banner
+// whose button starts the sound, sends nothing, and receives and shows
+// the one who talks.
 func TestAppErrorsAndListenOnly(t *testing.T) {
 	browsertest.Require(t, browsertest.Chromium)
 	r := newRoomRigWith(t, "127.0.0.1", func(c *sfu.Config) {
@@ -280,14 +304,20 @@ func TestAppErrorsAndListenOnly(t *testing.T) {
 	// pre-join screen without devices.
 	r.launch(t, browsertest.Chromium, "listen", "Sia", "")
 	sia := r.wait(t, startTimeout, since, "welcome", "Sia", nil).ID
-	d := browsertest.LaunchDevTools(t, 1024, 700)
+	// Lu's browser plays sound only after a user's gesture (the default
+	// autoplay policy outside tests), and Lu joins without one: the page
+	// shows the click-to-listen banner, and its button starts the sound.
+	d := browsertest.LaunchDevTools(t, 1024, 700, "--autoplay-policy=document-user-activation-required")
 	page, err := d.Open(r.url+"/r/listen?name=Lu", 1024, 700)
 	if err != nil {
 		t.Fatal(err)
 	}
 	must(t, page.WaitFor(`document.getElementById('mic-select').options.length > 1 && !document.getElementById('prejoin').hidden`, startTimeout))
-	must(t, page.Eval(`document.getElementById('join-listen').click(); true`, nil))
+	must(t, page.EvalNoGesture(`document.getElementById('join-listen').click(); true`, nil))
 	must(t, page.WaitFor(`plainrtc.joined && plainrtc.tiles.some(t => t.id === `+jsString(sia)+` && t.hasVideo)`, startTimeout))
+	must(t, page.WaitFor(`!document.getElementById('banner').hidden && document.getElementById('banner').className === 'autoplay'`, flowTimeout))
+	must(t, page.Eval(`document.querySelector('#banner-actions button').click(); true`, nil))
+	must(t, page.WaitFor(`document.getElementById('banner').hidden && [...document.querySelectorAll('.tile audio')].some(a => a.srcObject && !a.paused)`, flowTimeout))
 	var got struct {
 		Outbound []any
 		Inbound  []struct {

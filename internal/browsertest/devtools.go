@@ -199,8 +199,15 @@ func (p *Page) SetViewport(width, height int, mobile bool) error {
 }
 
 // Eval evaluates a JavaScript expression in the page (awaiting a promise)
-// and unmarshals its value into result (when not nil).
-func (p *Page) Eval(expr string, result any) error {
+// as if from a user's gesture (a click may start sound) and unmarshals
+// its value into result (when not nil).
+func (p *Page) Eval(expr string, result any) error { return p.eval(expr, true, result) }
+
+// EvalNoGesture is [Page.Eval] without a user gesture: what the page's
+// own scripts may do (autoplay policies apply).
+func (p *Page) EvalNoGesture(expr string, result any) error { return p.eval(expr, false, result) }
+
+func (p *Page) eval(expr string, gesture bool, result any) error {
 	var r struct {
 		Result struct {
 			Value json.RawMessage `json:"value"`
@@ -213,7 +220,7 @@ func (p *Page) Eval(expr string, result any) error {
 		} `json:"exceptionDetails"`
 	}
 	if err := p.d.Call(p.session, "Runtime.evaluate", map[string]any{
-		"expression": expr, "returnByValue": true, "awaitPromise": true, "userGesture": true}, &r); err != nil {
+		"expression": expr, "returnByValue": true, "awaitPromise": true, "userGesture": gesture}, &r); err != nil {
 		return err
 	}
 	if e := r.ExceptionDetails; e != nil {
@@ -232,7 +239,7 @@ func (p *Page) WaitFor(expr string, timeout time.Duration) error {
 	var last error
 	for time.Now().Before(deadline) {
 		var ok bool
-		if last = p.Eval("Promise.resolve(("+expr+")).then(v => !!v)", &ok); last == nil && ok {
+		if last = p.EvalNoGesture("Promise.resolve(("+expr+")).then(v => !!v)", &ok); last == nil && ok {
 			return nil
 		}
 		time.Sleep(200 * time.Millisecond)
