@@ -817,6 +817,9 @@
         if (s.type === 'transport') { dtls = s.dtlsState || dtls; pair = s.selectedCandidatePairId || pair; }
       });
     } catch (e) { /* closed meanwhile */ }
+    // Browsers without transport stats (Firefox) still expose the DTLS
+    // transport's state on the data channels' SCTP transport.
+    if (!dtls && pc.sctp && pc.sctp.transport) dtls = pc.sctp.transport.state || '';
     if (S.pc !== pc) return;
     const ice = pc.iceConnectionState, conn = pc.connectionState;
     const cands = candidates(S.answer);
