@@ -1111,7 +1111,10 @@
 
   const privateRoom = room.startsWith('~');
   $('room-name').textContent = privateRoom ? 'Private room' : room;
-  if (privateRoom) $('room-name').title = room;
+  if (privateRoom) {
+    $('room-name').title = room;
+    $('prejoin-note').textContent = 'This room is private: only people with its link can join. Use "Copy link" to invite them.';
+  }
   document.title = (privateRoom ? 'Private room' : room) + ' · plainrtc';
   $('name').value = params.get('name') || localStorage.getItem('plainrtc.name') || '';
   if (params.get('video') === '0') { $('with-video').checked = false; }
