@@ -935,8 +935,13 @@
     for (const t of S.pending[kind].splice(0)) { t.stop(); S.stream.removeTrack(t); }
   }
   async function camera(on) {
-    if (on) await publish('video');
-    else await unpublish('video');
+    if (on) {
+      // The button says so at once; the permission prompt may take a while.
+      $('camera').querySelector('span').textContent = 'Starting…';
+      try { await publish('video'); } finally { renderControls(); }
+    } else {
+      await unpublish('video');
+    }
     const me = S.tiles.get(S.id);
     if (me) play(me.video, S.stream);
     renderControls();
