@@ -113,6 +113,14 @@
 
   // mediaError explains a getUserMedia failure (W3C Media Capture §9.2).
   function mediaError(e, what) {
+    if (S.joined) {
+      // In the room already: say what failed; the room goes on without it.
+      const why = {NotAllowedError: 'the browser was not allowed to use it (allow it in the address bar)',
+        NotFoundError: 'none was found', NotReadableError: 'it is in use by another program'}[e && e.name] || String(e && e.message || e);
+      showBanner(e && e.name === 'NotAllowedError' ? 'permission' : e && e.name === 'NotFoundError' ? 'no-device' : 'device-busy',
+        'Could not turn on your ' + what + ': ' + why + '.');
+      return;
+    }
     switch (e && e.name) {
       case 'NotAllowedError': case 'SecurityError':
         showBanner('permission', 'The browser was not allowed to use your ' + what + '. Allow it in the address bar (the camera icon), or join without it.',
@@ -914,7 +922,14 @@
   // the page joined without one.
   async function publish(kind) {
     if (S.local[kind] || S.pending[kind].length) return;
-    const s = await navigator.mediaDevices.getUserMedia(kind === 'video' ? {video: videoConstraints} : {audio: true});
+    let s;
+    try {
+      s = await navigator.mediaDevices.getUserMedia(kind === 'video' ? {video: videoConstraints} : {audio: true});
+    } catch (e) {
+      mediaError(e, kind === 'video' ? 'camera' : 'microphone');
+      if (reporting) throw e;
+      return;
+    }
     const track = kind === 'video' ? s.getVideoTracks()[0] : s.getAudioTracks()[0];
     S.allTracks.push(track);
     if (!S.joined) { track.stop(); return; }
