@@ -1,6 +1,8 @@
-// Command demo runs the plainrtc SFU with a minimal test page: publish a
-// camera into a room with WHIP, play a room back with WHEP, echo text
-// through a data channel.
+// Command demo runs the plainrtc SFU with its room app: a start page that
+// lists and creates rooms, and the room page at /r/{room} (pre-join with
+// device choice, tiles, chat, errors explained), all plain HTML, CSS and
+// JavaScript embedded from static/. WHIP and WHEP work too (/test.html is
+// their test page).
 //
 //	go run ./cmd/demo [-http 127.0.0.1:8080] [-udp 50000] [-ip 127.0.0.1]
 package main

@@ -52,17 +52,27 @@ user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
 // test ends. It calls [Require] first, so a missing browser skips or fails.
 func Launch(t testing.TB, k Kind, url string) *Process {
 	t.Helper()
+	return LaunchArgs(t, k, url)
+}
+
+// LaunchArgs is [Launch] with more command-line flags for Chromium (e.g.
+// --use-file-for-fake-video-capture=FILE.y4m); Firefox takes none.
+func LaunchArgs(t testing.TB, k Kind, url string, extra ...string) *Process {
+	t.Helper()
 	bin := Require(t, k)
 	profile := t.TempDir()
 	var args []string
 	switch k {
 	case Chromium:
-		args = append(append([]string{}, chromiumFlags...), "--user-data-dir="+profile, url)
+		args = append(append(append([]string{}, chromiumFlags...), extra...), "--user-data-dir="+profile, url)
 	case Firefox:
 		if err := os.WriteFile(filepath.Join(profile, "user.js"), []byte(firefoxPrefs), 0o644); err != nil {
 			t.Fatalf("browsertest: write user.js: %v", err)
 		}
 		args = []string{"--headless", "--no-remote", "--profile", profile, url}
+		if len(extra) > 0 {
+			t.Fatalf("browsertest: flags %q are for Chromium", extra)
+		}
 	default:
 		t.Fatalf("browsertest: unknown browser %q", k)
 	}
