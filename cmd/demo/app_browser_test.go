@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -93,7 +94,7 @@ func TestAppPrivateRoomTwoBrowsers(t *testing.T) {
 	if !browsertest.InNetns(t) {
 		return
 	}
-	r := newRoomRig(t, browsertest.NetnsServerIP)
+	r := newRoomRigWith(t, browsertest.NetnsServerIP, func(c *sfu.Config) { c.Inspector = true })
 	room := createRoom(t, r.url, "", "standup", true)
 	if !strings.HasPrefix(room, "~") || len(room) < 20 {
 		t.Fatalf("private room name %q: want the server's unguessable ~ name", room)
@@ -104,7 +105,7 @@ func TestAppPrivateRoomTwoBrowsers(t *testing.T) {
 		name  string
 		kind  browsertest.Kind
 		extra string
-	}{{"Ava", browsertest.Firefox, ""}, {"Ben", browsertest.Chromium, "&muted=1"}}
+	}{{"Ava", browsertest.Firefox, "&inspector=1"}, {"Ben", browsertest.Chromium, "&muted=1&inspector=1"}}
 	for _, p := range pages {
 		browsertest.Launch(t, p.kind, fmt.Sprintf("%s%s?name=%s&autojoin=1&report=1%s", r.url, link, p.name, p.extra))
 	}
@@ -124,6 +125,12 @@ func TestAppPrivateRoomTwoBrowsers(t *testing.T) {
 	}
 	r.receiving(t, 0, "Ava", []string{ben}, "audio", "video")
 	r.receiving(t, 0, "Ben", []string{ava}, "audio", "video")
+
+	// The inspector panel of each page lists its own DTLS handshake with
+	// the SRTP profile both sides agreed on.
+	for _, p := range pages {
+		r.checkInspector(t, p.name)
+	}
 
 	// Tiles: each page shows both, the other's with its name and video;
 	// Ben is muted on Ava's page.
@@ -355,5 +362,84 @@ func TestAppFirefoxLoopbackHint(t *testing.T) {
 		if !strings.Contains(b.Text, want) {
 			t.Errorf("connection banner %q does not say %q", b.Text, want)
 		}
+	}
+}
+
+// inspectorReport is an "inspector" report of inspector.js: lines shown so
+// far, per layer, and the DTLS layer's lines.
+type inspectorReport struct {
+	Name   string
+	Lines  int
+	Counts map[string]int
+	DTLS   []struct{ Summary string }
+}
+
+// srtpProfileNames maps the other spelling of getStats' srtpCipher (the
+// SDES crypto-suite names) to the protection profile names of RFC 5764
+// §4.1.2 and RFC 7714 §14.2 the inspector prints.
+var srtpProfileNames = map[string]string{
+	"AES_CM_128_HMAC_SHA1_80": "SRTP_AES128_CM_HMAC_SHA1_80",
+	"AES_CM_128_HMAC_SHA1_32": "SRTP_AES128_CM_HMAC_SHA1_32",
+	"AEAD_AES_128_GCM":        "SRTP_AEAD_AES_128_GCM",
+	"AEAD_AES_256_GCM":        "SRTP_AEAD_AES_256_GCM",
+}
+
+// checkInspector waits until name's inspector panel shows the DTLS
+// handshake: the ClientHello offering use_srtp profiles, the ServerHello
+// choosing one of them, and the completed handshake naming that same
+// profile; where the browser reports its transport (Chromium), the
+// profile must be the one it says it uses.
+func (r *roomRig) checkInspector(t *testing.T, name string) {
+	t.Helper()
+	var got inspectorReport
+	var offered, chosen, done string
+	_, ok := r.col.Wait(flowTimeout, func(rep browsertest.Report) bool {
+		if rep.Kind != "inspector" || rep.Decode(&got) != nil || got.Name != name {
+			return false
+		}
+		offered, chosen, done = "", "", ""
+		for _, l := range got.DTLS {
+			s := l.Summary
+			switch {
+			case strings.Contains(s, "client_hello use_srtp "):
+				offered = strings.Fields(s[strings.Index(s, "client_hello use_srtp ")+len("client_hello use_srtp "):])[0]
+			case strings.Contains(s, "server_hello") && strings.Contains(s, "use_srtp "):
+				chosen = strings.Trim(strings.Fields(s[strings.Index(s, "use_srtp ")+len("use_srtp "):])[0], ",")
+			case strings.Contains(s, "handshake complete") && strings.Contains(s, "SRTP profile "):
+				done = strings.Trim(strings.Fields(s[strings.Index(s, "SRTP profile ")+len("SRTP profile "):])[0], ",;")
+			}
+		}
+		return offered != "" && chosen != "" && done != ""
+	})
+	if !ok {
+		t.Fatalf("%s's inspector never showed the DTLS handshake with its SRTP profile; last report: %+v", name, got)
+	}
+	if chosen != done || !slices.Contains(strings.Split(offered, ","), chosen) {
+		t.Errorf("%s's inspector: ClientHello offered %s, ServerHello chose %s, handshake complete says %s", name, offered, chosen, done)
+	}
+	for _, layer := range []string{"stun", "ice", "sdp"} {
+		if got.Counts[layer] == 0 {
+			t.Errorf("%s's inspector shows no %s line: %v", name, layer, got.Counts)
+		}
+	}
+	// What the browser itself says it protects media with.
+	var st struct {
+		Name      string
+		Transport struct{ SRTPCipher string }
+	}
+	if rep, ok := r.col.Last(func(rep browsertest.Report) bool {
+		return rep.Kind == "stats" && rep.Decode(&st) == nil && st.Name == name && st.Transport.SRTPCipher != ""
+	}); ok {
+		_ = rep.Decode(&st)
+		want := st.Transport.SRTPCipher // Chromium and Firefox give the profile's own name
+		if n, ok := srtpProfileNames[want]; ok {
+			want = n
+		}
+		if want != done {
+			t.Errorf("%s's browser protects media with %s, its inspector says %s", name, st.Transport.SRTPCipher, done)
+		}
+		t.Logf("%s: inspector and getStats agree on %s", name, done)
+	} else {
+		t.Logf("%s: the browser reports no transport srtpCipher; the inspector's %s stands on its own (ClientHello offered %s)", name, done, offered)
 	}
 }

@@ -47,7 +47,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	// Sessions that never connect (the start page's fake members below)
 	// stay for the whole run.
-	r := newRoomRigWith(t, "127.0.0.1", func(c *sfu.Config) { c.ConnectTimeout = 10 * time.Minute })
+	r := newRoomRigWith(t, "127.0.0.1", func(c *sfu.Config) { c.ConnectTimeout = 10 * time.Minute; c.Inspector = true })
 
 	// Public rooms with people in them, for the start page.
 	createRoom(t, r.url, "Spanish B1", "Ordering food at a market", false)
@@ -132,6 +132,12 @@ func TestScreenshots(t *testing.T) {
 		return
 	}
 	time.Sleep(3 * time.Second)
+	// From the start of the session, with the DTLS handshake's result
+	// opened: what a learner reads first.
+	must(t, page.Eval(`(() => { const l = document.getElementById('insp-lines'); if (!l) return false;
+		const r = [...l.querySelectorAll('.layer-dtls .insp-row')].find(r => /handshake complete/.test(r.textContent));
+		if (r) r.click(); l.scrollTop = 0; return !!r; })()`, nil))
+	time.Sleep(500 * time.Millisecond)
 	shoot(t, page, filepath.Join(dir, "inspector.png"), shotWidth, shotHeight)
 }
 

@@ -14,6 +14,8 @@
 //   {seq, ms, layer, dir, summary, ref, url, count, detail: [{depth, name, value, ref, url}]}
 //
 // With ?inspector=1 the panel opens by itself once joined (tests, screenshots);
+// room.js shows and hides the panel (#inspector-toggle) and tells this file
+// with a "plainrtc-inspector" event on window;
 // with report=1 the lines of the DTLS layer and counts per layer go to the
 // test's collector as reports of kind "inspector".
 'use strict';
@@ -189,17 +191,14 @@
     }
   }
 
+  // open fills and connects the panel room.js has just shown.
   function open() {
     const p = window.plainrtc;
     const panel = $('inspector');
     if (!p || !panel || !p.inspect || !p.id) return false;
     build(panel);
-    panel.hidden = false;
-    const b = $('inspector-toggle');
-    if (b) b.setAttribute('aria-pressed', 'true');
-    document.body.classList.add('inspecting');
     connect(p);
-    // A rejoin is a new session (new id and token): follow it.
+    // A rejoin is a new session (new id and token): follow it while open.
     if (!I.watch) {
       I.watch = setInterval(() => {
         const q = window.plainrtc;
@@ -211,25 +210,19 @@
     }
     return true;
   }
-  function close() {
-    const panel = $('inspector');
-    if (panel) panel.hidden = true;
-    const b = $('inspector-toggle');
-    if (b) b.setAttribute('aria-pressed', 'false');
-    document.body.classList.remove('inspecting');
-  }
 
-  function wire() {
-    const b = $('inspector-toggle');
-    if (!b) return;
-    b.addEventListener('click', () => {
-      if ($('inspector').hidden) open(); else close();
-    });
-    if (params.get('inspector') === '1') {
-      const t = setInterval(() => { if (open()) clearInterval(t); }, 250);
-    }
+  // room.js owns the toggle button and the panel's visibility and says
+  // when it opens or closes it; the stream stays connected while closed,
+  // so reopening shows what happened meanwhile.
+  window.addEventListener('plainrtc-inspector', e => { if (e.detail && e.detail.open) open(); });
+  if (params.get('inspector') === '1') {
+    const t = setInterval(() => {
+      const b = $('inspector-toggle');
+      if (b && !b.hidden && window.plainrtc && window.plainrtc.id) {
+        clearInterval(t);
+        if ($('inspector').hidden) b.click();
+      }
+    }, 250);
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', wire);
-  else wire();
-  window.plainrtcInspector = {open, close, get lines() { return I.lines; }, get counts() { return I.counts; }};
+  window.plainrtcInspector = {get lines() { return I.lines; }, get counts() { return I.counts; }};
 })();

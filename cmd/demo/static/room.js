@@ -422,7 +422,14 @@
     box.style.setProperty('--aspect', aspect === 16 / 9 ? '16 / 9' : '4 / 3');
     box.dataset.count = S.tiles.size;
   }
-  if (window.ResizeObserver) new ResizeObserver(() => layoutTiles()).observe($('stage'));
+  // Laid out in the next frame, not inside the observer's callback: the
+  // tiles' new size must not resize the stage within the same frame (the
+  // browser reports that as a "ResizeObserver loop" error).
+  let layoutFrame = 0;
+  if (window.ResizeObserver) new ResizeObserver(() => {
+    cancelAnimationFrame(layoutFrame);
+    layoutFrame = requestAnimationFrame(() => layoutTiles());
+  }).observe($('stage'));
   window.addEventListener('resize', () => layoutTiles());
 
   // renderTile shows video or the avatar, the name and the mic-muted mark.
@@ -1034,8 +1041,13 @@
   // every receiving section with the participant it comes from, and
   // outbound-rtp of every sending one.
   async function stats() {
-    const out = {state: S.pc ? S.pc.connectionState : 'closed', tiles: [...S.tiles.keys()], inbound: [], outbound: []};
+    const out = {state: S.pc ? S.pc.connectionState : 'closed', tiles: [...S.tiles.keys()], inbound: [], outbound: [], transport: {}};
     if (!S.pc) return out;
+    // The DTLS transport as the browser sees it (Chromium; Firefox has no
+    // transport stats): what the inspector's handshake line must agree with.
+    (await S.pc.getStats()).forEach(s => {
+      if (s.type === 'transport') out.transport = {dtlsState: s.dtlsState || '', srtpCipher: s.srtpCipher || '', dtlsRole: s.dtlsRole || ''};
+    });
     for (const tr of S.pc.getTransceivers()) {
       if (stopped(tr) || tr.mid === null) continue;
       const dir = tr.currentDirection;
