@@ -180,6 +180,9 @@
       if (m.seq && m.seq <= lastSeq) return;
       lastSeq = m.seq || lastSeq;
       addLine(m);
+      // The server ends the stream after the session's last line; without
+      // this EventSource would reconnect and replay it every few seconds.
+      if (m.layer === 'session' && /^session ended/.test(m.summary || '')) { es.close(); setStatus('ended'); }
     };
     if (reporting && !I.reportTimer) {
       I.reportTimer = setInterval(() => {
