@@ -72,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "plainrtc demo: open %s://%s/ (media on udp %s)\n", scheme, ln.Addr(), srv.MediaAddr())
 	printReachHints(stdout, o, ln.Addr().String())
+	if !o.inspector {
+		fmt.Fprintln(stdout, "  add -inspector to watch every protocol step of your own session in the room page (and download it)")
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
