@@ -22,9 +22,11 @@ var apiErrors atomic.Uint64
 //	GET  /api/rooms                                    the public rooms
 //	POST /api/rooms                                    {"name","topic","private"} → 201 {"name","topic","private"}
 //	GET  /api/rooms/{room}                             one room: participants, tracks, subscriptions
-//	POST /api/rooms/{room}/join                        {"name","token","offer"} → 201 {"id","secret","room","answer"}
+//	POST /api/rooms/{room}/join                        {"name","token","offer"} → 201 {"id","secret","room","answer"[,"inspect"]}
 //	POST /api/rooms/{room}/participants/{id}/leave     {"secret"} → 204
 //	PATCH /api/rooms/{room}/participants/{id}          {"secret","offer"} → 200 {"answer"}: ICE restart
+//	GET  /api/rooms/{room}/participants/{id}/inspect?token=  the session's protocol inspector (SSE; Config.Inspector)
+//	GET  /api/rooms/{room}/participants/{id}/capture?token=  the session's recording (zip; Config.Inspector)
 func (s *Server) APIHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/rooms", s.apiRooms)
@@ -33,6 +35,8 @@ func (s *Server) APIHandler() http.Handler {
 	mux.HandleFunc("POST /api/rooms/{room}/join", s.apiJoin)
 	mux.HandleFunc("POST /api/rooms/{room}/participants/{id}/leave", s.apiLeave)
 	mux.HandleFunc("PATCH /api/rooms/{room}/participants/{id}", s.apiRestart)
+	mux.HandleFunc("GET /api/rooms/{room}/participants/{id}/inspect", s.apiInspect)
+	mux.HandleFunc("GET /api/rooms/{room}/participants/{id}/capture", s.apiCapture)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusNotFound, "no such API endpoint (docs/SIGNALING.md)")
 	})
@@ -189,7 +193,11 @@ func (s *Server) apiJoin(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"id": x.id, "secret": x.secret, "room": room, "answer": string(answer)})
+	resp := map[string]string{"id": x.id, "secret": x.secret, "room": room, "answer": string(answer)}
+	if tok := s.inspectToken(x.id); tok != "" {
+		resp["inspect"] = tok // Config.Inspector: opens this session's inspector and capture
+	}
+	writeJSON(w, http.StatusCreated, resp)
 }
 
 func (s *Server) apiLeave(w http.ResponseWriter, r *http.Request) {

@@ -140,4 +140,23 @@
 // It is a transport.Tap (transport.Peer.SetTap) and its KeyLog goes in
 // transport.DTLSParams.KeyLogWriter. One byte cap bounds it; past it the
 // recording is a prefix marked truncated.
+//
+// # Protocol inspector
+//
+// Config.Inspector gives each participant session (not WHIP/WHEP, which
+// have no way to receive the token) a Recorder of InspectorRecorderMaxBytes
+// and a live inspector (inspector*.go): the observer copies each datagram
+// into a bounded queue and never blocks (a full queue drops, counted and
+// reported in the stream); one goroutine per session explains the queue
+// with package annotate (SRTP keys from the handshake, RFC 5764 §4.2) and
+// writes JSON lines, rate-limited to 40 a second, the last 1000 kept. The
+// join answer's "inspect" token opens GET
+// /api/rooms/{room}/participants/{id}/inspect (server-sent events) and
+// .../capture (zip). Deviations: SCTP and DCEP are shown from the
+// session's data channel code, not decoded from the wire (they are inside
+// DTLS); RTP loss is RFC 3550 §A.3's expected − received per second,
+// without reordering windows; jitter (RFC 3550 §A.8) is computed from the
+// times the socket read (in) or wrote (out) each packet, so for what the
+// SFU sends it is the SFU's own send jitter; at most 64 streams per
+// session are summed (more SSRCs at once are left out).
 package sfu

@@ -53,13 +53,21 @@ type participant struct {
 	e      *endpoint.Endpoint
 	id     string
 	secret string
-	sig    *datachannel.Channel
-	msgs   chan map[string]any
+	// inspect is the join answer's "inspect" token (Config.Inspector).
+	inspect string
+	sig     *datachannel.Channel
+	msgs    chan map[string]any
 }
 
 func joinRoom(t *testing.T, ctx context.Context, base, room, name string) *participant {
 	t.Helper()
-	e, err := endpoint.New(endpoint.Config{Audio: sdp.SendOnly, Video: sdp.SendOnly, DataChannel: true, Logger: quiet})
+	return joinRoomLogged(t, ctx, base, room, name, quiet)
+}
+
+// joinRoomLogged is joinRoom with the endpoint logging to log.
+func joinRoomLogged(t *testing.T, ctx context.Context, base, room, name string, log *slog.Logger) *participant {
+	t.Helper()
+	e, err := endpoint.New(endpoint.Config{Audio: sdp.SendOnly, Video: sdp.SendOnly, DataChannel: true, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +82,7 @@ func joinRoom(t *testing.T, ctx context.Context, base, room, name string) *parti
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var jr struct{ ID, Secret, Answer, Error string }
+	var jr struct{ ID, Secret, Answer, Inspect, Error string }
 	if err := json.NewDecoder(resp.Body).Decode(&jr); err != nil || resp.StatusCode != http.StatusCreated {
 		t.Fatalf("join: %d %v %s", resp.StatusCode, err, jr.Error)
 	}
@@ -88,7 +96,7 @@ func joinRoom(t *testing.T, ctx context.Context, base, room, name string) *parti
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &participant{t: t, e: e, id: jr.ID, secret: jr.Secret, sig: ch, msgs: make(chan map[string]any, 64)}
+	p := &participant{t: t, e: e, id: jr.ID, secret: jr.Secret, inspect: jr.Inspect, sig: ch, msgs: make(chan map[string]any, 64)}
 	go p.readSignals()
 	return p
 }

@@ -60,6 +60,13 @@ type Config struct {
 	// "drop.test-inbound" in Stats, still seen by Record. RTCP is kept.
 	// 0, the default, drops nothing.
 	DropInbound float64
+	// Inspector gives every participant (not WHIP/WHEP) session a live
+	// protocol inspector and a recording of its own (at most
+	// InspectorRecorderMaxBytes, kept a few minutes after the session
+	// ends), opened by a token the join answer carries
+	// (GET .../inspect and .../capture, docs/SIGNALING.md). It hands out
+	// the session's keys to its participant; off, nothing is watched.
+	Inspector bool
 }
 
 // Joins beyond the limits (Config.MaxSessions, MaxRooms, MaxParticipants).
@@ -107,6 +114,10 @@ type Server struct {
 	retired  map[string]uint64 // the counters of ended sessions, so Stats only grows
 	seq      map[string]uint64 // sessions opened, by kind (default names)
 	ended    map[string]uint64 // ended sessions by endReasonClass
+
+	// inspections by session id (Config.Inspector): live ones and ended
+	// ones for inspectionKeep.
+	inspections map[string]*inspection
 
 	counters ioCounters
 	events   eventCounters
@@ -415,6 +426,10 @@ func (s *Server) open(j joinOptions, o *offer) (*session, []byte, error) {
 			x.obs = append(x.obs, rec)
 		}
 	}
+	var ins *inspection
+	if s.cfg.Inspector && j.kind == KindParticipant {
+		ins = s.newInspection(x, j.room)
+	}
 	tp, err := s.mux.AddPeer(x.agent.LocalCredentials().Ufrag, x)
 	if err != nil {
 		h.room.leave(x.p, now)
@@ -425,6 +440,9 @@ func (s *Server) open(j joinOptions, o *offer) (*session, []byte, error) {
 	}
 	x.tp = tp
 	x.observe(tp)
+	if ins != nil {
+		s.startInspection(x, ins)
+	}
 	x.p.sender = s.pool.newSender(tp)
 	h.sessions[id] = x
 	h.room.broadcastRoster() // with the name
@@ -541,6 +559,7 @@ func (s *Server) endLocked(x *session, reason string) {
 		x.p.sender.close()
 	}
 	s.retire(x, reason)
+	s.endInspection(x, reason)
 	st := x.p.stats
 	x.log.Info("session ended", "reason", reason, "duration", time.Since(x.created).Round(time.Millisecond).String(),
 		"rtp_in", st.rtpIn, "rtp_out", st.rtpOut, "rtcp_in", st.rtcpIn, "rtcp_out", st.rtcpOut,

@@ -3,6 +3,7 @@ package sfu
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"time"
@@ -226,10 +227,18 @@ func (x *session) handshake() {
 		return
 	}
 	cipher := ""
+	var peerCert []byte
 	if c, ok := sess.Conn.(*dtls.Conn); ok {
 		if st, ok := c.ConnectionState(); ok {
 			cipher = st.CipherSuiteID.String()
+			if len(st.PeerCertificates) > 0 {
+				peerCert = st.PeerCertificates[0]
+			}
 		}
+	}
+	if len(x.obs) > 0 {
+		x.sawHandshake(handshakeInfo{Role: x.role, CipherSuite: cipher, Profile: uint16(sess.Keys.Profile),
+			KeyingMaterial: append([]byte(nil), sess.Keys.KeyingMaterial...), PeerCert: peerCert, Fingerprints: x.fps})
 	}
 	h := x.rh
 	h.mu.Lock()
@@ -292,6 +301,7 @@ func (x *session) runDataChannels(sess *transport.Session) {
 	}
 	x.assoc = a
 	x.rh.mu.Unlock()
+	x.sawEvent("sctp", "SCTP association established over DTLS (data channels)", "RFC 8261 §3")
 	for {
 		ch, err := a.Accept(x.ctx)
 		if err != nil {
@@ -301,6 +311,10 @@ func (x *session) runDataChannels(sess *transport.Session) {
 			return
 		}
 		x.log.Info("data channel open", "label", ch.Label(), "protocol", ch.Protocol(), "stream", ch.StreamID())
+		if len(x.obs) > 0 {
+			x.sawEvent("dcep", fmt.Sprintf("data channel opened by the participant: DATA_CHANNEL_OPEN label %q protocol %q on stream %d, answered with DATA_CHANNEL_ACK",
+				ch.Label(), ch.Protocol(), ch.StreamID()), "RFC 8832 §5.1")
+		}
 		serve := func() { x.echo(ch) }
 		if x.kind == KindParticipant && ch.Protocol() == SignalProtocol {
 			serve = func() { x.runSignaling(ch) }

@@ -21,6 +21,7 @@ type options struct {
 	advertise []netip.Addr
 	tlsCert   string
 	tlsKey    string
+	inspector bool
 
 	maxRooms, maxParticipants, maxTracks, maxChat int
 }
@@ -51,10 +52,19 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	maxParticipants := num("max-participants", 50, "participants (and WHIP/WHEP sessions) per room")
 	maxTracks := num("max-tracks", 4, "tracks one participant may publish")
 	maxChat := num("max-chat", 2000, "bytes of one chat message")
+	inspectDef := false
+	if v, ok := os.LookupEnv(envName("inspector")); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q: want 1, 0, true or false", envName("inspector"), v)
+		}
+		inspectDef = b
+	}
+	inspector := fl.Bool("inspector", inspectDef, "give each participant a live protocol inspector and a capture download of its own session (hands out that session's keys to it) (env "+envName("inspector")+")")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
 	}
-	o := &options{http: *httpAddr, tlsCert: *cert, tlsKey: *key}
+	o := &options{http: *httpAddr, tlsCert: *cert, tlsKey: *key, inspector: *inspector}
 	var err error
 	if o.ip, err = netip.ParseAddr(*ip); err != nil {
 		return nil, fmt.Errorf("-ip %q: %w", *ip, err)

@@ -88,3 +88,55 @@ func TestRunServesTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// -inspector (or PLAINRTC_INSPECTOR=1) turns the SFU's inspector on: its
+// endpoints then answer "no such participant" instead of "off".
+func TestInspectorFlag(t *testing.T) {
+	t.Setenv("PLAINRTC_INSPECTOR", "1")
+	if o, err := parseOptions(nil, io.Discard); err != nil || !o.inspector {
+		t.Fatalf("PLAINRTC_INSPECTOR=1: %+v %v", o, err)
+	}
+	if o, err := parseOptions([]string{"-inspector=false"}, io.Discard); err != nil || o.inspector {
+		t.Fatalf("-inspector=false over the environment: %+v %v", o, err)
+	}
+	t.Setenv("PLAINRTC_INSPECTOR", "maybe")
+	if _, err := parseOptions(nil, io.Discard); err == nil {
+		t.Error("PLAINRTC_INSPECTOR=maybe accepted")
+	}
+	t.Setenv("PLAINRTC_INSPECTOR", "0")
+	for _, on := range []bool{false, true} {
+		args := []string{"-http", "127.0.0.1:0", "-udp", "0"}
+		if on {
+			args = append(args, "-inspector")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &syncBuffer{}
+		done := make(chan error, 1)
+		go func() { done <- run(ctx, args, out, io.Discard) }()
+		re := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/) `)
+		var url string
+		for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if m := re.FindStringSubmatch(out.String()); m != nil {
+				url = m[1]
+			}
+		}
+		if url == "" {
+			cancel()
+			t.Fatalf("no URL printed: %q", out.String())
+		}
+		resp, err := http.Get(url + "api/rooms/r/participants/p/inspect?token=x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		off := strings.Contains(string(body), "inspector is off")
+		if resp.StatusCode != http.StatusNotFound || off == on {
+			t.Errorf("-inspector %v: %d %s", on, resp.StatusCode, body)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,8 @@
-// Command demo runs the plainrtc SFU with a minimal test page: publish a
-// camera into a room with WHIP, play a room back with WHEP, echo text
-// through a data channel.
+// Command demo runs the plainrtc SFU with its room app: a start page that
+// lists and creates rooms, and the room page at /r/{room} (pre-join with
+// device choice, tiles, chat, errors explained), all plain HTML, CSS and
+// JavaScript embedded from static/. WHIP and WHEP work too (/test.html is
+// their test page).
 //
 //	go run ./cmd/demo [-http 127.0.0.1:8080] [-udp 50000] [-ip 127.0.0.1]
 package main
@@ -41,7 +43,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := sfu.New(sfu.Config{UDP: netip.AddrPortFrom(o.ip, uint16(o.udp)), Advertise: o.advertise, Logger: log,
-		MaxRooms: o.maxRooms, MaxParticipants: o.maxParticipants, MaxTracks: o.maxTracks, MaxChat: o.maxChat})
+		MaxRooms: o.maxRooms, MaxParticipants: o.maxParticipants, MaxTracks: o.maxTracks, MaxChat: o.maxChat,
+		Inspector: o.inspector})
 	if err != nil {
 		return err
 	}
@@ -61,6 +64,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "plainrtc demo: open %s://%s/ (media on udp %s)\n", scheme, ln.Addr(), srv.MediaAddr())
 	printReachHints(stdout, o, ln.Addr().String())
+	if !o.inspector {
+		fmt.Fprintln(stdout, "  add -inspector to watch every protocol step of your own session in the room page (and download it)")
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

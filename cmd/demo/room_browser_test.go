@@ -42,11 +42,22 @@ type roomRig struct {
 
 func newRoomRig(t *testing.T, ip string) *roomRig {
 	t.Helper()
+	return newRoomRigWith(t, ip, nil)
+}
+
+// newRoomRigWith is newRoomRig with the SFU's configuration changed by
+// tweak first (when not nil).
+func newRoomRigWith(t *testing.T, ip string, tweak func(*sfu.Config)) *roomRig {
+	t.Helper()
 	logs := &syncBuffer{}
-	srv, err := sfu.New(sfu.Config{
+	cfg := sfu.Config{
 		UDP:    netip.AddrPortFrom(netip.MustParseAddr(ip), 0),
 		Logger: slog.New(slog.NewTextHandler(logs, nil)),
-	})
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	srv, err := sfu.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

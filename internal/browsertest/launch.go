@@ -50,8 +50,15 @@ user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
 // test ends. It calls [Require] first, so a missing browser skips or fails.
 func Launch(t testing.TB, k Kind, url string) *Process {
 	t.Helper()
+	return LaunchArgs(t, k, url)
+}
+
+// LaunchArgs is [Launch] with more command-line flags for Chromium (e.g.
+// --use-file-for-fake-video-capture=FILE.y4m); Firefox takes none.
+func LaunchArgs(t testing.TB, k Kind, url string, extra ...string) *Process {
+	t.Helper()
 	bin := Require(t, k)
-	cmd, err := Command(k, bin, t.TempDir(), url)
+	cmd, err := Command(k, bin, t.TempDir(), url, extra...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,12 @@ function roomURL(room) {
   return "/r/" + encodeURIComponent(room) + (name ? "?name=" + encodeURIComponent(name) : "");
 }
 
+function hue(s) {
+  let h = 0;
+  for (const c of String(s)) h = (h * 31 + c.codePointAt(0)) >>> 0;
+  return h % 360;
+}
+
 async function refreshRooms() {
   const list = document.getElementById("rooms");
   try {
@@ -20,26 +26,37 @@ async function refreshRooms() {
     if (!rooms.length) {
       const li = document.createElement("li");
       li.className = "empty";
-      li.textContent = "Nobody is talking yet. Create a room below.";
+      li.textContent = "Nobody is talking yet. Create a room and share its link.";
       list.append(li);
     }
     for (const r of rooms) {
       const li = document.createElement("li");
-      const left = document.createElement("div");
+      const badge = document.createElement("span");
+      badge.className = "badge";
+      badge.textContent = (Array.from(r.name.trim())[0] || "#").toUpperCase();
+      badge.style.setProperty("--hue", hue(r.name));
+      const what = document.createElement("div");
+      what.className = "what";
       const a = document.createElement("a");
       a.href = roomURL(r.name);
       a.textContent = r.name;
-      left.append(a);
+      what.append(a);
       if (r.topic) {
         const t = document.createElement("div");
         t.className = "topic";
         t.textContent = r.topic;
-        left.append(t);
+        t.title = r.topic;
+        what.append(t);
       }
       const count = document.createElement("span");
       count.className = "count";
       count.textContent = r.participants === 1 ? "1 person" : r.participants + " people";
-      li.append(left, count);
+      const join = document.createElement("a");
+      join.className = "join";
+      join.href = roomURL(r.name);
+      join.textContent = "Join";
+      join.setAttribute("aria-label", "Join " + r.name);
+      li.append(badge, what, count, join);
       list.append(li);
     }
   } catch (e) {
@@ -48,6 +65,14 @@ async function refreshRooms() {
 }
 refreshRooms();
 setInterval(refreshRooms, 2000);
+
+// A private room's name is made by the server: the name field does not apply.
+const privateBox = document.getElementById("room-private");
+privateBox.addEventListener("change", () => {
+  const n = document.getElementById("room-name");
+  n.disabled = privateBox.checked;
+  n.placeholder = privateBox.checked ? "made by the server: share the room's link" : "e.g. Spanish B1";
+});
 
 document.getElementById("create").addEventListener("submit", async (ev) => {
   ev.preventDefault();
