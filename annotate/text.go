@@ -165,6 +165,16 @@ func printMap(w io.Writer, name string, m map[string]int) {
 
 // keyframeRef is where the payload format says how a key frame is marked.
 func keyframeRef(codec string) string {
+	if ref := KeyframeRef(codec); ref != "" {
+		return ref
+	}
+	return "payload format"
+}
+
+// KeyframeRef is the section of codec's RTP payload format ("VP8/90000",
+// …) that says how a key frame is marked, "" for a codec this package
+// does not detect key frames of.
+func KeyframeRef(codec string) string {
 	switch c := strings.ToUpper(codec); {
 	case strings.HasPrefix(c, "VP8/"):
 		return "RFC 7741 §4.3"
@@ -173,5 +183,5 @@ func keyframeRef(codec string) string {
 	case strings.HasPrefix(c, "H264/"):
 		return "RFC 6184 §5"
 	}
-	return "payload format"
+	return ""
 }

@@ -212,7 +212,7 @@ func (st *inspectStream) line(id streamID, secs float64) *inspectLine {
 		sum += fmt.Sprintf(", jitter %.1f ms", ms)
 		d = append(d, detail(0, "jitter", fmt.Sprintf("%.1f ms (%d timestamp units at %d Hz)", ms, st.jitter.Value(), st.rate), "RFC 3550 §6.4.1"))
 	}
-	if kfRef := keyframeDoc(st.codec); kfRef != "" {
+	if kfRef := annotate.KeyframeRef(st.codec); kfRef != "" {
 		sum += fmt.Sprintf(", keyframes %d", st.keyframes)
 		d = append(d, detail(0, "keyframes", strconv.Itoa(st.keyframes), kfRef))
 	}
@@ -228,18 +228,6 @@ func (st *inspectStream) line(id streamID, secs float64) *inspectLine {
 		}
 	}
 	return &inspectLine{Layer: "rtp", Dir: id.dir, Count: st.packets + st.authFailed, Summary: sum, Ref: "RFC 3550 §5.1", Detail: d}
-}
-
-func keyframeDoc(codec string) string {
-	switch c := strings.ToUpper(codec); {
-	case strings.HasPrefix(c, "VP8/"):
-		return "RFC 7741 §4.3"
-	case strings.HasPrefix(c, "VP9/"):
-		return "RFC 9628 §4.2"
-	case strings.HasPrefix(c, "H264/"):
-		return "RFC 6184 §5"
-	}
-	return ""
 }
 
 func (st *inspectRTCP) line(id rtcpID, secs float64) *inspectLine {
