@@ -86,12 +86,23 @@ func TestParticipantICERestart(t *testing.T) {
 	}
 
 	// A check with the new credentials reaches the session and succeeds.
+	check, tid, err := restartedCheck(s.MediaAddr(), ufrag, pwd)
+	var m stun.Message
+	if err != nil || m.Unmarshal(check) != nil || m.Type != stun.BindingSuccess || m.TransactionID != tid {
+		t.Fatalf("check with the restarted credentials: %v %v", err, m.Type)
+	}
+}
+
+// restartedCheck sends to addr, from a new socket, a controlling Binding
+// request signed with the restarted session's ufrag and pwd (the client's
+// ufrag is re40) and returns the response.
+func restartedCheck(addr netip.AddrPort, ufrag, pwd string) ([]byte, stun.TransactionID, error) {
+	var tid stun.TransactionID
 	c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:0")))
 	if err != nil {
-		t.Fatal(err)
+		return nil, tid, err
 	}
 	defer c.Close()
-	var tid stun.TransactionID
 	rand.Read(tid[:])
 	var b stun.Builder
 	b.Reset(make([]byte, 0, 256), stun.BindingRequest, tid)
@@ -101,12 +112,11 @@ func TestParticipantICERestart(t *testing.T) {
 	b.AddMessageIntegrity(stun.NewShortTermIntegrity(pwd))
 	b.AddFingerprint()
 	req, _ := b.Bytes()
-	c.WriteToUDPAddrPort(req, s.MediaAddr())
+	if _, err := c.WriteToUDPAddrPort(req, addr); err != nil {
+		return nil, tid, err
+	}
 	buf := make([]byte, 1500)
 	c.SetReadDeadline(time.Now().Add(3 * time.Second))
 	n, _, err := c.ReadFromUDPAddrPort(buf)
-	var m stun.Message
-	if err != nil || m.Unmarshal(buf[:n]) != nil || m.Type != stun.BindingSuccess || m.TransactionID != tid {
-		t.Fatalf("check with the restarted credentials: %v %v", err, m.Type)
-	}
+	return buf[:n], tid, err
 }

@@ -3,10 +3,8 @@ package sfu
 import (
 	"bufio"
 	"bytes"
-	"crypto/rand"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -15,7 +13,6 @@ import (
 	"time"
 
 	"github.com/plainrtc/plainrtc/sdp"
-	"github.com/plainrtc/plainrtc/stun"
 )
 
 // An ICE restart (PATCH) is an "sdp" line naming the restart, and a check
@@ -57,24 +54,7 @@ func TestInspectorICERestart(t *testing.T) {
 	}
 	ufrag, pwd, _ := ans.ICECredentials()
 
-	c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:0")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	var tid stun.TransactionID
-	rand.Read(tid[:])
-	var sb stun.Builder
-	sb.Reset(make([]byte, 0, 256), stun.BindingRequest, tid)
-	sb.AddString(stun.AttrUsername, ufrag+":re40")
-	sb.AddPriority(1853824767)
-	sb.AddICEControlling(1)
-	sb.AddMessageIntegrity(stun.NewShortTermIntegrity(pwd))
-	sb.AddFingerprint()
-	msg, _ := sb.Bytes()
-	c.WriteToUDPAddrPort(msg, s.MediaAddr())
-	c.SetReadDeadline(time.Now().Add(3 * time.Second))
-	if _, _, err := c.ReadFromUDPAddrPort(make([]byte, 1500)); err != nil {
+	if _, _, err := restartedCheck(s.MediaAddr(), ufrag, pwd); err != nil {
 		t.Fatal(err)
 	}
 

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 
 	"github.com/plainrtc/plainrtc/internal/browsertest"
@@ -52,7 +50,7 @@ func browserVersion(k browsertest.Kind) (line, tag string, err error) {
 // browser is one headless browser showing the room page.
 type browser struct {
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *browsertest.LockedBuffer
 	done chan struct{}
 }
 
@@ -68,7 +66,7 @@ func launchBrowser(k browsertest.Kind, profile, base, room, name, extra string) 
 	if err != nil {
 		return nil, err
 	}
-	b := &browser{cmd: cmd, out: &syncBuffer{}, done: make(chan struct{})}
+	b := &browser{cmd: cmd, out: &browsertest.LockedBuffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = b.out, b.out
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -82,26 +80,6 @@ func launchBrowser(k browsertest.Kind, profile, base, room, name, extra string) 
 func (b *browser) kill() {
 	_ = syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
 	<-b.done
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.b.Len() > 1<<20 {
-		return len(p), nil
-	}
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // inNetnsEnv marks the run of cmd/capture re-executed inside a network

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/plainrtc/plainrtc/conformance"
+	"github.com/plainrtc/plainrtc/internal/browsertest"
 )
 
 // dumpcapRun is dumpcap capturing the SFU's UDP port on an interface, to
@@ -19,7 +20,7 @@ import (
 type dumpcapRun struct {
 	cmd  *exec.Cmd
 	file string
-	out  *syncBuffer
+	out  *browsertest.LockedBuffer
 	done chan error
 }
 
@@ -30,7 +31,7 @@ func startDumpcap(iface string, port uint16, dir string) (*dumpcapRun, error) {
 	if err != nil {
 		return nil, nil
 	}
-	d := &dumpcapRun{file: filepath.Join(dir, "dumpcap.pcapng"), out: &syncBuffer{}, done: make(chan error, 1)}
+	d := &dumpcapRun{file: filepath.Join(dir, "dumpcap.pcapng"), out: &browsertest.LockedBuffer{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(bin, "-q", "-i", iface, "-f", fmt.Sprintf("udp port %d", port), "-w", d.file)
 	d.cmd.Stdout, d.cmd.Stderr = d.out, d.out
 	if err := d.cmd.Start(); err != nil {

@@ -40,7 +40,7 @@ type rig struct {
 	base string
 	col  *browsertest.Collector
 	cmds *browsertest.Commands
-	logs *syncBuffer
+	logs *browsertest.LockedBuffer
 
 	recMu sync.Mutex
 	rec   *sfu.Recorder
@@ -52,7 +52,7 @@ type rig struct {
 }
 
 func newRig(ctx context.Context, k browsertest.Kind, sc scenario, ip netip.Addr, verbose bool) (*rig, error) {
-	r := &rig{ctx: ctx, kind: k, sc: sc, ip: ip, col: browsertest.NewCollector(), cmds: browsertest.NewCommands(), logs: &syncBuffer{}, verbose: verbose}
+	r := &rig{ctx: ctx, kind: k, sc: sc, ip: ip, col: browsertest.NewCollector(), cmds: browsertest.NewCommands(), logs: &browsertest.LockedBuffer{}, verbose: verbose}
 	var err error
 	if r.tmp, err = os.MkdirTemp("", "plainrtc-capture-"); err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ import (
 // joined WebRTC room), which --screenshot cannot.
 type DevTools struct {
 	cmd  *exec.Cmd
-	out  *lockedBuffer
+	out  *LockedBuffer
 	w    *os.File
 	mu   sync.Mutex
 	next int
@@ -60,7 +60,7 @@ func LaunchDevTools(t testing.TB, width, height int, extra ...string) *DevTools 
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.ExtraFiles = []*os.File{inR, outW} // fd 3 and 4 in the browser
-	out := &lockedBuffer{}
+	out := &LockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Env = append(os.Environ(), "HOME="+profile)

@@ -12,7 +12,7 @@ import (
 type Process struct {
 	Kind Kind
 	cmd  *exec.Cmd
-	out  *lockedBuffer
+	out  *LockedBuffer
 }
 
 // Output returns what the browser has written to stdout and stderr so far
@@ -62,7 +62,7 @@ func LaunchArgs(t testing.TB, k Kind, url string, extra ...string) *Process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &lockedBuffer{}
+	out := &LockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("browsertest: start %s: %v", bin, err)
@@ -79,21 +79,25 @@ func LaunchArgs(t testing.TB, k Kind, url string, extra ...string) *Process {
 	return p
 }
 
-type lockedBuffer struct {
+// LockedBuffer collects a process's output from several goroutines: safe
+// for concurrent use, it keeps the first MiB and drops the rest.
+type LockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+// Write implements io.Writer.
+func (l *LockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.b.Len() > 1<<20 { // keep the tail bounded
+	if l.b.Len() > 1<<20 { // keep it bounded
 		return len(p), nil
 	}
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+// String returns what was kept.
+func (l *LockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
