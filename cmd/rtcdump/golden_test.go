@@ -118,18 +118,7 @@ func TestGoldenOutput(t *testing.T) {
 	}
 	t.Run("derived", func(t *testing.T) {
 		conformance.ForEachDerived(t, func(t *testing.T, s *conformance.Session) {
-			orig, err := conformance.Load(filepath.Join(conformance.CorpusDir(), strings.Split(s.Name, "/")[0]))
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := conformance.DeriveFiles(orig, s.Derived)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir := t.TempDir()
-			if err := f.WriteDir(dir); err != nil {
-				t.Fatal(err)
-			}
+			dir, _ := writeDerived(t, s)
 			check(t, dir, "session.pcap", s.Name)
 		})
 	})

@@ -392,18 +392,7 @@ func FuzzDecodeDatagram(f *testing.F) {
 // their field names (class, stun.integrity, stun.fingerprint, srtp.auth).
 func TestDerivedDecrypt(t *testing.T) {
 	conformance.ForEachDerived(t, func(t *testing.T, s *conformance.Session) {
-		orig, err := conformance.Load(filepath.Join(conformance.CorpusDir(), strings.Split(s.Name, "/")[0]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := conformance.DeriveFiles(orig, s.Derived)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := t.TempDir()
-		if err := f.WriteDir(dir); err != nil {
-			t.Fatal(err)
-		}
+		dir, orig := writeDerived(t, s)
 		out, errOut, code := runDump(t, "-json", "-sdp", sdpArgDir(dir, orig),
 			"-keylog", filepath.Join(dir, "keylog.txt"), filepath.Join(dir, "session.pcap"))
 		if code != 0 {
@@ -465,4 +454,23 @@ func TestDerivedDecrypt(t *testing.T) {
 		}
 		t.Logf("STUN %d/%d verified, SRTP %d/%d and SRTCP %d/%d authenticated (%s)", ok[0], n[0], ok[1], n[1], ok[2], n[2], s.Roles.String())
 	})
+}
+
+// writeDerived writes derived session s as a capture folder (pcap, key
+// log, SDPs) and returns it with the corpus session it derives from.
+func writeDerived(t *testing.T, s *conformance.Session) (dir string, orig *conformance.Session) {
+	t.Helper()
+	orig, err := conformance.Load(filepath.Join(conformance.CorpusDir(), strings.Split(s.Name, "/")[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := conformance.DeriveFiles(orig, s.Derived)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	if err := f.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir, orig
 }
