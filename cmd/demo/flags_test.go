@@ -109,21 +109,7 @@ func TestInspectorFlag(t *testing.T) {
 		if on {
 			args = append(args, "-inspector")
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		out := &syncBuffer{}
-		done := make(chan error, 1)
-		go func() { done <- run(ctx, args, out, io.Discard) }()
-		re := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/) `)
-		var url string
-		for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			if m := re.FindStringSubmatch(out.String()); m != nil {
-				url = m[1]
-			}
-		}
-		if url == "" {
-			cancel()
-			t.Fatalf("no URL printed: %q", out.String())
-		}
+		url, stop := startRun(t, args...)
 		resp, err := http.Get(url + "api/rooms/r/participants/p/inspect?token=x")
 		if err != nil {
 			t.Fatal(err)
@@ -134,9 +120,6 @@ func TestInspectorFlag(t *testing.T) {
 		if resp.StatusCode != http.StatusNotFound || off == on {
 			t.Errorf("-inspector %v: %d %s", on, resp.StatusCode, body)
 		}
-		cancel()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+		stop()
 	}
 }

@@ -14,23 +14,7 @@ import (
 // The demo starts on the given flags, prints the URL to open, serves the
 // page and the WHIP endpoint there, and stops when its context ends.
 func TestRunPrintsURLAndServes(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-http", "127.0.0.1:0", "-udp", "0", "-ip", "127.0.0.1"}, out, io.Discard)
-	}()
-	re := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/) `)
-	var url string
-	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			url = m[1]
-		}
-	}
-	if url == "" {
-		cancel()
-		t.Fatalf("no URL printed: %q", out.String())
-	}
+	url, stop := startRun(t, "-http", "127.0.0.1:0", "-udp", "0", "-ip", "127.0.0.1")
 	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
@@ -48,15 +32,40 @@ func TestRunPrintsURLAndServes(t *testing.T) {
 	if resp.StatusCode != http.StatusUnsupportedMediaType {
 		t.Fatalf("WHIP with text/plain: %d, want 415", resp.StatusCode)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run returned %v", err)
+	stop()
+}
+
+// startRun runs the demo with args until stop, which fails the test if
+// run does not return nil within 10 s; it returns the URL the demo prints.
+func startRun(t *testing.T, args ...string) (url string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, out, io.Discard) }()
+	re := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/) `)
+	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after its context ended")
 	}
+	stop = func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run returned %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("run did not return after its context ended")
+		}
+	}
+	if url == "" {
+		cancel()
+		t.Fatalf("no URL printed: %q", out.String())
+	}
+	return url, stop
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
