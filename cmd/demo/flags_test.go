@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -14,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -54,22 +52,10 @@ func TestRunServesTLS(t *testing.T) {
 	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
 	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-http", "127.0.0.1:0", "-udp", "0", "-tls-cert", certFile, "-tls-key", keyFile}, out, io.Discard)
-	}()
-	re := regexp.MustCompile(`open (https://127\.0\.0\.1:\d+/) `)
-	var url string
-	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			url = m[1]
-		}
-	}
-	if url == "" {
-		t.Fatalf("no https URL printed: %q", out.String())
+	url, out, stop := startRun(t, "-http", "127.0.0.1:0", "-udp", "0", "-tls-cert", certFile, "-tls-key", keyFile)
+	defer stop()
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("printed %s, want an https URL", url)
 	}
 	if !strings.Contains(out.String(), "Firefox and other machines need") {
 		t.Errorf("no hint for a loopback-bound server: %q", out.String())
@@ -82,10 +68,6 @@ func TestRunServesTLS(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.TLS == nil {
 		t.Fatalf("healthz over TLS: %d", resp.StatusCode)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -109,7 +91,7 @@ func TestInspectorFlag(t *testing.T) {
 		if on {
 			args = append(args, "-inspector")
 		}
-		url, stop := startRun(t, args...)
+		url, _, stop := startRun(t, args...)
 		resp, err := http.Get(url + "api/rooms/r/participants/p/inspect?token=x")
 		if err != nil {
 			t.Fatal(err)

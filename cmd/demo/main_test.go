@@ -14,7 +14,7 @@ import (
 // The demo starts on the given flags, prints the URL to open, serves the
 // page and the WHIP endpoint there, and stops when its context ends.
 func TestRunPrintsURLAndServes(t *testing.T) {
-	url, stop := startRun(t, "-http", "127.0.0.1:0", "-udp", "0", "-ip", "127.0.0.1")
+	url, _, stop := startRun(t, "-http", "127.0.0.1:0", "-udp", "0", "-ip", "127.0.0.1")
 	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
@@ -36,14 +36,15 @@ func TestRunPrintsURLAndServes(t *testing.T) {
 }
 
 // startRun runs the demo with args until stop, which fails the test if
-// run does not return nil within 10 s; it returns the URL the demo prints.
-func startRun(t *testing.T, args ...string) (url string, stop func()) {
+// run does not return nil within 10 s; it returns the URL the demo prints
+// and what it prints.
+func startRun(t *testing.T, args ...string) (url string, out *syncBuffer, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out = &syncBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, out, io.Discard) }()
-	re := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/) `)
+	re := regexp.MustCompile(`open (https?://127\.0\.0\.1:\d+/) `)
 	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
 			url = m[1]
@@ -65,7 +66,7 @@ func startRun(t *testing.T, args ...string) (url string, stop func()) {
 		cancel()
 		t.Fatalf("no URL printed: %q", out.String())
 	}
-	return url, stop
+	return url, out, stop
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
